@@ -1,0 +1,86 @@
+// Configuration from environment variables, validated once at start-up. Each process reads the part it needs.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+export const temporalEnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('payroll-sync'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+});
+
+export const mongoEnvSchema = z.object({
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').default('mongodb://localhost:27017'),
+  MONGODB_DB: z.string().min(1).default('payroll_sync'),
+});
+
+export const credentialsEnvSchema = z.object({
+  /** base64 of 32 random bytes (AES-256-GCM). */
+  CREDENTIALS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+  CREDENTIALS_KEY_ID: z.string().min(1).default('k1'),
+  /** Older keys still able to decrypt, as `id:base64key` pairs separated by commas. */
+  CREDENTIALS_PREVIOUS_KEYS: z.string().default(''),
+});
+
+export const personioEnvSchema = z.object({
+  PERSONIO_BASE_URL: z.url().default('https://api.personio.de'),
+  PERSONIO_PARTNER_ID: z.string().optional(),
+  PERSONIO_APP_ID: z.string().optional(),
+  PERSONIO_REQUESTS_PER_MINUTE: positiveInt.default(300),
+  PERSONIO_TIMEOUT_MS: positiveInt.default(15_000),
+});
+
+export const smtpEnvSchema = z.object({
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://localhost:1025'),
+  SMTP_FROM: z.string().min(3).default('Payroll Sync <payroll-sync@localhost>'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: booleanFlag.default(true),
+  SMTP_REQUIRE_TLS: booleanFlag.default(false),
+});
+
+export const apiEnvSchema = z.object({
+  PORT: port.default(3000),
+  API_TOKENS: commaList.pipe(z.array(z.string().min(16, 'each API token must be at least 16 characters')).min(1, 'at least one token is required')),
+  MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
+  CONNECTION_TEST_WAIT_MS: positiveInt.default(20_000),
+});
+
+export const platformEnvSchema = z.object({
+  PLATFORM_BASE_URL: z.url().default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const workerEnvSchema = temporalEnvSchema
+  .extend(mongoEnvSchema.shape)
+  .extend(credentialsEnvSchema.shape)
+  .extend(personioEnvSchema.shape)
+  .extend(smtpEnvSchema.shape)
+  .extend(platformEnvSchema.shape);
+
+export const apiServerEnvSchema = temporalEnvSchema
+  .extend(mongoEnvSchema.shape)
+  .extend(credentialsEnvSchema.shape)
+  .extend(apiEnvSchema.shape)
+  .extend(platformEnvSchema.shape);
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+export type ApiServerEnv = z.infer<typeof apiServerEnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses env with a schema; the error lists every bad variable, never its value (values can be secrets). */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,2 @@
+// Workflow entry point for the worker's bundle. Deterministic code only: no I/O, no clocks, no node modules.
+export {};

@@ -1,0 +1,8 @@
+// The custom search attributes this product sets on its workflows (shared by workflow code and the worker).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const COMPANY_ID = defineSearchAttributeKey('CompanyId', SearchAttributeType.KEYWORD);
+export const PAYROLL_PERIOD = defineSearchAttributeKey('PayrollPeriod', SearchAttributeType.KEYWORD);
+export const SYNC_STATUS = defineSearchAttributeKey('SyncStatus', SearchAttributeType.KEYWORD);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS] as const;
