@@ -4,19 +4,57 @@ import type { WorkerEnv } from '../config/env.js';
 import { connectMongo } from '../db/mongo.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { createPersonioClientFactory, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
+import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
+
+export interface PersonioClients {
+  /** For syncs: patient retries within a long budget. */
+  sync: PersonioClientFactory;
+  /** For a person waiting on a screen (connection test, type list): answers within seconds. */
+  interactive: PersonioClientFactory;
+}
 
 export interface ActivityDeps {
   db: Db;
   logger: Logger;
+  cipher: CredentialsCipher;
+  personio: PersonioClients;
 }
 
 export interface WorkerDeps extends ActivityDeps {
   close(): Promise<void>;
 }
 
+export function createPersonioClients(config: PersonioClientConfig, logger: Logger): PersonioClients {
+  const base: PersonioClientConfig = { ...config, logger: logger.child({ component: 'personio' }) };
+  return {
+    sync: createPersonioClientFactory(base),
+    interactive: createPersonioClientFactory({
+      ...base,
+      timeoutMs: Math.min(config.timeoutMs ?? 8_000, 8_000),
+      retry: { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 2_000, budgetMs: 6_000 },
+    }),
+  };
+}
+
+export function personioConfigFromEnv(config: WorkerEnv): PersonioClientConfig {
+  return {
+    baseUrl: config.PERSONIO_BASE_URL,
+    timeoutMs: config.PERSONIO_TIMEOUT_MS,
+    requestsPerMinute: config.PERSONIO_REQUESTS_PER_MINUTE,
+    ...(config.PERSONIO_PARTNER_ID ? { partnerId: config.PERSONIO_PARTNER_ID } : {}),
+    ...(config.PERSONIO_APP_ID ? { appId: config.PERSONIO_APP_ID } : {}),
+  };
+}
+
 export async function createWorkerDeps(config: WorkerEnv): Promise<WorkerDeps> {
   const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB);
   await ensureIndexes(mongo.db);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'worker' } });
-  return { db: mongo.db, logger, close: () => mongo.close() };
+  const cipher = createCredentialsCipher({
+    key: config.CREDENTIALS_KEY,
+    keyId: config.CREDENTIALS_KEY_ID,
+    previousKeys: config.CREDENTIALS_PREVIOUS_KEYS,
+  });
+  return { db: mongo.db, logger, cipher, personio: createPersonioClients(personioConfigFromEnv(config), logger), close: () => mongo.close() };
 }

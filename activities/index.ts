@@ -1,10 +1,15 @@
 // All activities, built from their dependencies so tests can pass real or fake ones.
+import { createCompensationTypeActivities } from './compensation-types.js';
+import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
 
 export type { ActivityDeps } from './deps.js';
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createConnectionTestActivities(deps),
+    ...createCompensationTypeActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

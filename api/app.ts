@@ -1,24 +1,56 @@
 // The HTTP API: a Hono app built from its dependencies, so tests can build it with real or fake ones.
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { bearerAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { problem } from './problem.js';
+import { ApiProblem, problem } from './problem.js';
+import { registerBenefitMappingRoutes } from './routes/benefit-mappings.js';
+import { registerCompanyRoutes } from './routes/companies.js';
+import { registerCompensationTypeRoutes } from './routes/compensation-types.js';
+import { registerConnectionTestRoutes } from './routes/connection-test.js';
+import { requireJsonBody, validationHook } from './validation.js';
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | 'unreachable'> {
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
     ]);
     return 'ok';
   } catch {
     return 'unreachable';
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-export function createApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+/**
+ * Reads and discards an oversized body (up to a cap) so the client receives the 413 instead of a
+ * connection reset while it is still sending.
+ */
+async function drainBody(request: Request, capBytes: number): Promise<void> {
+  const reader = request.body?.getReader();
+  if (!reader) return;
+  let read = 0;
+  try {
+    while (read < capBytes) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to answer.
+  }
+}
+
+export function createApp(deps: ApiDeps): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -31,10 +63,44 @@ export function createApp(deps: ApiDeps): Hono {
   });
 
   app.use('/v1/*', bearerAuth(deps.config.apiTokens));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: async (c) => {
+        await drainBody(c.req.raw, deps.config.maxBodyBytes * 4);
+        return problem(c, 413, 'Payload Too Large', { detail: `The request body exceeds ${deps.config.maxBodyBytes} bytes.` });
+      },
+    }),
+  );
+  app.use('/v1/*', requireJsonBody);
+
+  registerCompanyRoutes(app, deps);
+  registerConnectionTestRoutes(app, deps);
+  registerCompensationTypeRoutes(app, deps);
+  registerBenefitMappingRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Personio payroll sync',
+      version: '1.0.0',
+      description: 'Pushes monthly benefit amounts into Personio as compensations, exactly once. Errors are application/problem+json.',
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
   app.notFound((c) => problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` }));
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return problem(c, error.status, error.message || 'Error');
+    if (error instanceof ApiProblem) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return problem(c, error.status, error.title, error.extra);
+    }
+    if (error instanceof HTTPException) {
+      return problem(c, error.status, error.status === 400 ? 'Invalid request' : 'Error', { detail: error.message });
+    }
     deps.logger.error('unhandled API error', { error, path: c.req.path, method: c.req.method });
     return problem(c, 500, 'Internal Server Error', { detail: 'An unexpected error occurred; it has been logged.' });
   });

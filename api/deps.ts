@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { Logger } from '../observability/logger.js';
+import type { CredentialsCipher } from '../security/credentials-cipher.js';
 
 export interface ApiConfig {
   apiTokens: readonly string[];
@@ -14,6 +15,7 @@ export interface ApiConfig {
 export interface ApiDeps {
   db: Db;
   temporal: Client;
+  cipher: CredentialsCipher;
   config: ApiConfig;
   logger: Logger;
 }

@@ -25,3 +25,16 @@ export function problemBody(status: ContentfulStatusCode, title: string, extra: 
 export function problem(c: Context, status: ContentfulStatusCode, title: string, extra: ProblemExtras = {}): Response {
   return c.body(JSON.stringify(problemBody(status, title, extra)), status, { 'content-type': 'application/problem+json' });
 }
+
+/** Thrown by handlers; the app's error handler renders it as problem+json. */
+export class ApiProblem extends Error {
+  override name = 'ApiProblem';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly title: string,
+    readonly extra: ProblemExtras = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(extra.detail ?? title);
+  }
+}

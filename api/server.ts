@@ -7,6 +7,7 @@ import { temporalConnectSettings } from '../config/temporal.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { connectMongo } from '../db/mongo.js';
 import { createLogger } from '../observability/logger.js';
+import { createCredentialsCipher } from '../security/credentials-cipher.js';
 import { createApp } from './app.js';
 
 export interface RunningApi {
@@ -26,6 +27,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
     db: mongo.db,
     temporal,
     logger,
+    cipher: createCredentialsCipher({ key: config.CREDENTIALS_KEY, keyId: config.CREDENTIALS_KEY_ID, previousKeys: config.CREDENTIALS_PREVIOUS_KEYS }),
     config: {
       apiTokens: config.API_TOKENS,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -1,2 +1,3 @@
 // Workflow entry point for the worker's bundle. Deterministic code only: no I/O, no clocks, no node modules.
-export {};
+export { connectionTest } from './connection-test.js';
+export { listCompensationTypes } from './compensation-types.js';

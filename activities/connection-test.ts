@@ -1,0 +1,125 @@
+// Tests a company's Personio credentials against every requirement of the integration.
+import { ApplicationFailure } from '@temporalio/activity';
+import { collections, type ConnectionCheck, type ConnectionCheckId, type ConnectionTestResult, type Locale } from '../db/collections.js';
+import { CHECK_ORDER, connectionMessage, type ConnectionMessageKey } from '../i18n/connection-test-messages.js';
+import { isPersonioError, SCOPES } from '../personio/index.js';
+import { loadCredentials } from '../security/credentials-store.js';
+import type { ActivityDeps } from './deps.js';
+
+const UNREACHABLE_KINDS = new Set(['network', 'timeout', 'unavailable', 'rate_limited']);
+
+class ConnectionChecks {
+  private readonly checks = new Map<ConnectionCheckId, ConnectionCheck>();
+  unreachable = false;
+  traceId: string | undefined;
+  constructor(private readonly locale: Locale) {}
+
+  set(id: ConnectionCheckId, status: ConnectionCheck['status'], key: ConnectionMessageKey): void {
+    this.checks.set(id, { id, ok: status === 'passed', status, message: connectionMessage(this.locale, key) });
+  }
+  has(id: ConnectionCheckId): boolean {
+    return this.checks.has(id);
+  }
+  /** Every check not decided yet gets `not_checked` with the given reason. */
+  fillRemaining(key: ConnectionMessageKey): void {
+    for (const id of CHECK_ORDER) if (!this.checks.has(id)) this.set(id, 'not_checked', key);
+  }
+  result(testedAt: Date): ConnectionTestResult {
+    const checks = CHECK_ORDER.map((id) => this.checks.get(id)).filter((c): c is ConnectionCheck => c !== undefined);
+    return {
+      ok: checks.length === CHECK_ORDER.length && checks.every((c) => c.ok),
+      unreachable: this.unreachable,
+      checks,
+      testedAt: testedAt.toISOString(),
+      ...(this.traceId ? { personioTraceId: this.traceId } : {}),
+    };
+  }
+}
+
+/** Runs one Personio call; returns false when it failed for a reason the caller maps to a failed check. */
+async function attempt(checks: ConnectionChecks, call: () => Promise<void>, onRefused: () => void): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (!isPersonioError(error)) throw error;
+    checks.traceId ??= error.traceId;
+    if (UNREACHABLE_KINDS.has(error.kind)) {
+      checks.unreachable = true;
+      throw error;
+    }
+    onRefused();
+    return false;
+  }
+}
+
+export function createConnectionTestActivities(deps: ActivityDeps) {
+  async function runChecks(companyId: string, locale: Locale): Promise<ConnectionChecks> {
+    const checks = new ConnectionChecks(locale);
+    const creds = await loadCredentials(deps.db, deps.cipher, companyId);
+    if (!creds) {
+      checks.set('credentials', 'failed', 'credentials.missing');
+      checks.fillRemaining('not_checked.credentials');
+      return checks;
+    }
+    const client = deps.personio.interactive(creds);
+    try {
+      let grantedScopes: string[] = [];
+      const authenticated = await attempt(
+        checks,
+        async () => {
+          grantedScopes = (await client.authenticate()).grantedScopes;
+        },
+        () => checks.set('credentials', 'failed', 'credentials.failed'),
+      );
+      if (!authenticated) {
+        checks.fillRemaining('not_checked.credentials');
+        return checks;
+      }
+      checks.set('credentials', 'passed', 'credentials.passed');
+
+      await attempt(
+        checks,
+        async () => {
+          const { persons } = await client.listPersonsPage({ limit: 10 });
+          checks.set('persons_readable', 'passed', 'persons_readable.passed');
+          if (persons.length === 0) checks.set('email_readable', 'not_checked', 'email_readable.no_persons');
+          else if (persons.some((p) => p.email)) checks.set('email_readable', 'passed', 'email_readable.passed');
+          else checks.set('email_readable', 'failed', 'email_readable.failed');
+        },
+        () => {
+          checks.set('persons_readable', 'failed', 'persons_readable.failed');
+          checks.set('email_readable', 'not_checked', 'not_checked.persons');
+        },
+      );
+
+      const typesReadable = await attempt(
+        checks,
+        async () => void (await client.listCompensationTypes()),
+        () => checks.set('compensation_types_readable', 'failed', 'compensation_types_readable.failed'),
+      );
+      if (typesReadable) checks.set('compensation_types_readable', 'passed', 'compensation_types_readable.passed');
+
+      // Judged from the granted scopes: a test write would create a real payment in Personio.
+      const canWrite = [SCOPES.compensationsRead, SCOPES.compensationsWrite].every((s) => grantedScopes.includes(s));
+      checks.set('compensations_writable', canWrite ? 'passed' : 'failed', canWrite ? 'compensations_writable.passed' : 'compensations_writable.failed');
+    } catch (error) {
+      if (!checks.unreachable) throw error;
+      if (!checks.has('credentials')) checks.set('credentials', 'failed', 'credentials.unreachable');
+      checks.fillRemaining('credentials.unreachable');
+    }
+    return checks;
+  }
+
+  return {
+    async testPersonioConnection(input: { companyId: string }): Promise<ConnectionTestResult> {
+      const { companies } = collections(deps.db);
+      const company = await companies.findOne({ _id: input.companyId }, { projection: { locale: 1 } });
+      if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, 'CompanyNotFound');
+      const result = (await runChecks(input.companyId, company.locale)).result(new Date());
+      await companies.updateOne({ _id: input.companyId }, { $set: { lastConnectionTest: result } });
+      deps.logger.info('connection test finished', { companyId: input.companyId, ok: result.ok, unreachable: result.unreachable });
+      return result;
+    },
+  };
+}

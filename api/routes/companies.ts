@@ -1,0 +1,93 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Db } from 'mongodb';
+import { collections, type CompanyDoc } from '../../db/collections.js';
+import { saveCredentials } from '../../security/credentials-store.js';
+import { requireCompany } from '../company-guard.js';
+import type { ApiDeps } from '../deps.js';
+import { companyParams, problemResponses } from '../schemas/common.js';
+import { companyInputSchema, companySchema, credentialsInputSchema } from '../schemas/company.js';
+
+async function companyView(db: Db, company: CompanyDoc) {
+  const creds = await collections(db).personioCredentials.findOne({ _id: company._id }, { projection: { clientId: 1 } });
+  return {
+    companyId: company._id,
+    name: company.name,
+    managerEmails: company.managerEmails,
+    locale: company.locale,
+    timezone: company.timezone,
+    // The secret is never returned, only whether one is stored.
+    personio: creds ? { clientId: creds.clientId, hasSecret: true } : null,
+    lastConnectionTest: company.lastConnectionTest ?? null,
+    createdAt: company.createdAt.toISOString(),
+    updatedAt: company.updatedAt.toISOString(),
+  };
+}
+
+const json = (schema: typeof companySchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { companies } = collections(deps.db);
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/companies/{companyId}',
+      tags: ['Companies'],
+      summary: 'Create or update a company',
+      request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: companyInputSchema } } } },
+      responses: { 200: json(companySchema, 'The company'), ...problemResponses },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const now = new Date();
+      const company = await companies.findOneAndUpdate(
+        { _id: companyId },
+        { $set: { ...input, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      if (!company) throw new Error('upsert returned no document');
+      return c.json(await companyView(deps.db, company), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/companies/{companyId}',
+      tags: ['Companies'],
+      summary: 'Read a company (the Personio secret is never returned)',
+      request: { params: companyParams },
+      responses: { 200: json(companySchema, 'The company'), ...problemResponses },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      const company = await requireCompany(deps.db, companyId);
+      return c.json(await companyView(deps.db, company), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/companies/{companyId}/personio-credentials',
+      tags: ['Companies'],
+      summary: 'Store the Personio client ID and secret (encrypted at rest)',
+      request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: credentialsInputSchema } } } },
+      responses: { 200: json(companySchema, 'The company, showing clientId and hasSecret'), ...problemResponses },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const company = await requireCompany(deps.db, companyId);
+      await saveCredentials(deps.db, deps.cipher, companyId, input);
+      // A previous test result says nothing about new credentials.
+      const updated = await companies.findOneAndUpdate(
+        { _id: companyId },
+        { $set: { updatedAt: new Date() }, $unset: { lastConnectionTest: '' } },
+        { returnDocument: 'after' },
+      );
+      return c.json(await companyView(deps.db, updated ?? company), 200);
+    },
+  );
+}

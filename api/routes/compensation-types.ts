@@ -1,0 +1,43 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import type { listCompensationTypes } from '../../workflows/compensation-types.js';
+import { requireCompany } from '../company-guard.js';
+import type { ApiDeps } from '../deps.js';
+import { companyParams, problemResponses } from '../schemas/common.js';
+import { workflowFailureProblem } from '../workflow-failure.js';
+
+const compensationTypeOptionSchema = z
+  .object({ id: z.string(), name: z.string(), category: z.string().nullable(), suitableForBenefits: z.boolean() })
+  .openapi('CompensationTypeOption');
+
+export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/companies/{companyId}/personio/compensation-types',
+      tags: ['Personio connection'],
+      summary: 'The company’s Personio compensation types, for the benefit-mapping dropdown',
+      description: 'Fetched by the worker (a short workflow), never by the API process itself.',
+      request: { params: companyParams },
+      responses: {
+        200: { description: 'Types, sorted by name', content: { 'application/json': { schema: z.object({ compensationTypes: z.array(compensationTypeOptionSchema) }) } } },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      await requireCompany(deps.db, companyId);
+      try {
+        const compensationTypes = await deps.temporal.workflow.execute<typeof listCompensationTypes>('listCompensationTypes', {
+          workflowId: `compensation-types:${companyId}:${randomUUID()}`,
+          taskQueue: deps.config.taskQueue,
+          args: [{ companyId }],
+          workflowExecutionTimeout: '1 minute',
+        });
+        return c.json({ compensationTypes }, 200);
+      } catch (error) {
+        throw workflowFailureProblem(error) ?? error;
+      }
+    },
+  );
+}

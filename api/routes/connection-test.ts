@@ -1,0 +1,98 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { ConnectionTestResult } from '../../db/collections.js';
+import type { connectionTest } from '../../workflows/connection-test.js';
+import { requireCompany } from '../company-guard.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiProblem } from '../problem.js';
+import { companyIdSchema, problemResponses } from '../schemas/common.js';
+import { connectionTestResultSchema } from '../schemas/company.js';
+import { workflowFailureProblem } from '../workflow-failure.js';
+
+const testIdSchema = z.uuid('must be a connection test id').openapi({ param: { name: 'testId', in: 'path' } });
+
+const finishedSchema = connectionTestResultSchema.extend({ testId: z.string(), status: z.literal('completed') }).openapi('ConnectionTest');
+const runningSchema = z
+  .object({ testId: z.string(), status: z.literal('running'), poll: z.string(), temporalUiUrl: z.string() })
+  .openapi('ConnectionTestRunning');
+
+const workflowIdOf = (companyId: string, testId: string) => `connection-test:${companyId}:${testId}`;
+
+export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const pollUrl = (companyId: string, testId: string) => `/v1/companies/${companyId}/connection-tests/${testId}`;
+  const uiUrl = (workflowId: string) =>
+    `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+
+  async function answer(c: Context, companyId: string, testId: string, waitMs: number) {
+    const workflowId = workflowIdOf(companyId, testId);
+    const handle = deps.temporal.workflow.getHandle<typeof connectionTest>(workflowId);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), waitMs);
+    });
+    try {
+      const outcome: ConnectionTestResult | 'timeout' = await Promise.race([handle.result(), timeout]);
+      if (outcome === 'timeout') {
+        c.header('location', pollUrl(companyId, testId));
+        c.header('retry-after', '2');
+        return c.json({ testId, status: 'running' as const, poll: pollUrl(companyId, testId), temporalUiUrl: uiUrl(workflowId) }, 202);
+      }
+      return c.json({ testId, status: 'completed' as const, ...outcome }, 200);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new ApiProblem(404, 'Not Found', { detail: `No connection test ${testId} for this company.` });
+      throw workflowFailureProblem(error) ?? error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/companies/{companyId}/connection-test',
+      tags: ['Personio connection'],
+      summary: 'Test the stored Personio credentials against every requirement',
+      description: 'Answers with the result when the test finishes within the wait time, else 202 with a link to poll.',
+      request: { params: z.object({ companyId: companyIdSchema }) },
+      responses: {
+        200: { description: 'Finished test', content: { 'application/json': { schema: finishedSchema } } },
+        202: { description: 'Still running', content: { 'application/json': { schema: runningSchema } } },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      await requireCompany(deps.db, companyId);
+      const testId = randomUUID();
+      await deps.temporal.workflow.start<typeof connectionTest>('connectionTest', {
+        workflowId: workflowIdOf(companyId, testId),
+        taskQueue: deps.config.taskQueue,
+        args: [{ companyId }],
+        workflowExecutionTimeout: '10 minutes',
+      });
+      return answer(c, companyId, testId, deps.config.connectionTestWaitMs);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/companies/{companyId}/connection-tests/{testId}',
+      tags: ['Personio connection'],
+      summary: 'Poll a connection test',
+      request: { params: z.object({ companyId: companyIdSchema, testId: testIdSchema }) },
+      responses: {
+        200: { description: 'Finished test', content: { 'application/json': { schema: finishedSchema } } },
+        202: { description: 'Still running', content: { 'application/json': { schema: runningSchema } } },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { companyId, testId } = c.req.valid('param');
+      await requireCompany(deps.db, companyId);
+      return answer(c, companyId, testId, 1_000);
+    },
+  );
+}

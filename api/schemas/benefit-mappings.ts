@@ -1,0 +1,29 @@
+import { z } from '@hono/zod-openapi';
+
+export const benefitKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "_", "." or "-"');
+
+export const benefitMappingSchema = z
+  .object({
+    benefitKey: benefitKeySchema,
+    benefitName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    compensationTypeId: z.string().trim().min(1).max(100).nullable(),
+  })
+  .strict()
+  .openapi('BenefitMapping');
+
+export const benefitMappingsInputSchema = z
+  .array(benefitMappingSchema)
+  .max(200)
+  .superRefine((mappings, ctx) => {
+    const seen = new Map<string, number>();
+    mappings.forEach((mapping, index) => {
+      const key = mapping.benefitKey.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [index, 'benefitKey'], message: `duplicates the benefitKey of item ${first}` });
+      } else seen.set(key, index);
+    });
+  })
+  .openapi('BenefitMappingsInput');

@@ -1,0 +1,54 @@
+import { z } from '@hono/zod-openapi';
+import { timezoneSchema } from './common.js';
+
+export const companyInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    managerEmails: z
+      .array(z.string().trim().toLowerCase().pipe(z.email('must be an email address')))
+      .min(1, 'at least one manager receives the sync summary')
+      .max(100),
+    locale: z.enum(['de', 'en']).default('de'),
+    timezone: timezoneSchema.default('Europe/Berlin'),
+  })
+  .strict()
+  .openapi('CompanyInput');
+
+const connectionCheckSchema = z.object({
+  id: z.enum(['credentials', 'persons_readable', 'email_readable', 'compensation_types_readable', 'compensations_writable']),
+  ok: z.boolean(),
+  status: z.enum(['passed', 'failed', 'not_checked']),
+  message: z.string(),
+});
+
+export const connectionTestResultSchema = z
+  .object({
+    ok: z.boolean(),
+    unreachable: z.boolean(),
+    checks: z.array(connectionCheckSchema),
+    testedAt: z.string(),
+    personioTraceId: z.string().optional(),
+  })
+  .openapi('ConnectionTestResult');
+
+export const companySchema = z
+  .object({
+    companyId: z.string(),
+    name: z.string(),
+    managerEmails: z.array(z.string()),
+    locale: z.enum(['de', 'en']),
+    timezone: z.string(),
+    personio: z.object({ clientId: z.string(), hasSecret: z.boolean() }).nullable(),
+    lastConnectionTest: connectionTestResultSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Company');
+
+export const credentialsInputSchema = z
+  .object({
+    clientId: z.string().trim().min(1, 'must not be empty').max(200),
+    clientSecret: z.string().min(1, 'must not be empty').max(1000),
+  })
+  .strict()
+  .openapi('PersonioCredentialsInput');

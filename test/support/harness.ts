@@ -1,0 +1,125 @@
+// One product instance per test file, on the shared stack's Temporal and MongoDB: its own Personio
+// sandbox (so injected faults stay in this file), database, task queue, worker and API over real HTTP.
+import { serve } from '@hono/node-server';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createPersonioClients, type ActivityDeps } from '../../activities/deps.js';
+import { createApp } from '../../api/app.js';
+import { ensureIndexes } from '../../db/indexes.js';
+import { createLogger } from '../../observability/logger.js';
+import { createSandboxAdmin, startSandbox, type SandboxAdmin } from '../../sandbox/index.js';
+import { createCredentialsCipher } from '../../security/credentials-cipher.js';
+import { createWorker } from '../../worker.js';
+import { connectTemporalClient, connectTestDb, connectWorkerConnection, stack, uniqueTaskQueue } from './stack.js';
+
+let runtimeInstalled = false;
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier harness in this process.
+  }
+}
+
+export interface HarnessOptions {
+  personioRequestsPerMinute?: number;
+  personioRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; budgetMs?: number };
+  connectionTestWaitMs?: number;
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export async function startHarness(opts: HarnessOptions = {}) {
+  quietTemporalRuntime();
+  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+  const admin: SandboxAdmin = createSandboxAdmin(sandbox.url);
+  const mongo = await connectTestDb('harness');
+  await ensureIndexes(mongo.db);
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', sink: (line) => logs.push(line) });
+  const cipher = createCredentialsCipher({ key: randomBytes(32).toString('base64'), keyId: 'test-key' });
+  const deps: ActivityDeps = {
+    db: mongo.db,
+    logger,
+    cipher,
+    personio: createPersonioClients(
+      {
+        baseUrl: sandbox.url,
+        timeoutMs: 5_000,
+        requestsPerMinute: opts.personioRequestsPerMinute ?? 6_000,
+        retry: opts.personioRetry ?? { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, budgetMs: 20_000 },
+      },
+      logger,
+    ),
+  };
+  const taskQueue = uniqueTaskQueue('harness');
+  const workerConnection = await connectWorkerConnection();
+  const worker: Worker = await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps });
+  const workerRun = worker.run();
+  const temporal = await connectTemporalClient();
+  const apiToken = `test-${randomBytes(16).toString('hex')}`;
+  const app = createApp({
+    db: mongo.db,
+    temporal: temporal.client,
+    cipher,
+    logger,
+    config: {
+      apiTokens: [apiToken],
+      taskQueue,
+      temporalNamespace: stack().temporalNamespace,
+      temporalUiUrl: 'http://temporal-ui.test',
+      maxBodyBytes: 2 * 1024 * 1024,
+      connectionTestWaitMs: opts.connectionTestWaitMs ?? 20_000,
+    },
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** Calls the API over HTTP with the test token and a JSON body. */
+  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & unknown[] };
+  }
+
+  return {
+    sandbox,
+    admin,
+    db: mongo.db,
+    deps,
+    logs,
+    taskQueue,
+    temporal: temporal.client,
+    apiUrl,
+    apiToken,
+    api,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await workerRun;
+      await workerConnection.close();
+      await temporal.close();
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await sandbox.close();
+    },
+  };
+}
