@@ -10,6 +10,8 @@ import { registerBenefitMappingRoutes } from './routes/benefit-mappings.js';
 import { registerCompanyRoutes } from './routes/companies.js';
 import { registerCompensationTypeRoutes } from './routes/compensation-types.js';
 import { registerConnectionTestRoutes } from './routes/connection-test.js';
+import { registerPayrollEntryRoutes } from './routes/payroll-entries.js';
+import { registerPayrollSyncRoutes } from './routes/payroll-syncs.js';
 import { requireJsonBody, validationHook } from './validation.js';
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | 'unreachable'> {
@@ -79,6 +81,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerConnectionTestRoutes(app, deps);
   registerCompensationTypeRoutes(app, deps);
   registerBenefitMappingRoutes(app, deps);
+  registerPayrollEntryRoutes(app, deps);
+  registerPayrollSyncRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -1,0 +1,212 @@
+// Collections of period entries, sync runs (the export log), the push ledger and their results.
+import type { Collection, Db } from 'mongodb';
+
+/** One row of a period's entry set, money in cents. `index` is the row's position in the PUT request. */
+export interface PeriodEntry {
+  index: number;
+  /** Trimmed and lower-cased. */
+  employeeEmail: string;
+  benefitKey: string;
+  amountCents: number;
+  currency: string;
+}
+
+/**
+ * The active entry set of a period. Entries live in chunks of an immutable set; a PUT writes a new set,
+ * then switches `activeSetId` in one single-document write, so readers never see half a set.
+ */
+export interface PeriodEntrySetDoc {
+  _id: string; // `${companyId}:${period}`
+  companyId: string;
+  period: string;
+  activeSetId: string;
+  entryCount: number;
+  chunkCount: number;
+  currency: string;
+  updatedAt: Date;
+}
+
+export interface PeriodEntryChunkDoc {
+  _id: string; // `${setId}:${chunkNo}`
+  setId: string;
+  companyId: string;
+  period: string;
+  chunkNo: number;
+  entries: PeriodEntry[];
+  createdAt: Date;
+}
+
+export const ENTRY_CHUNK_SIZE = 1000;
+
+export type SyncStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+export type SyncTrigger = 'api' | 'schedule' | 'retry';
+
+export type EntryResultStatus =
+  | 'pending'
+  | 'created'
+  | 'already_present'
+  | 'correction_created'
+  | 'needs_manual_correction'
+  | 'failed'
+  | 'unmatched'
+  | 'ambiguous'
+  | 'inactive'
+  | 'type_missing'
+  | 'would_create'
+  | 'would_correct';
+
+export interface SyncCounts {
+  entries: number;
+  employees: number;
+  employeesMatched: number;
+  employeesUnmatched: number;
+  compensationsCreated: number;
+  alreadyPresent: number;
+  corrections: number;
+  needsManualCorrection: number;
+  failed: number;
+  /** Entries not pushed because their employee was unmatched, ambiguous or inactive. */
+  entriesNotMatched: number;
+  wouldCreate: number;
+  wouldCorrect: number;
+}
+
+export interface BenefitTotal {
+  benefitKey: string;
+  benefitName: string;
+  compensationTypeId: string | null;
+  entries: number;
+  amountCents: number;
+  /** In Personio after this run (created now, corrected now, or already there). */
+  transferredCents: number;
+}
+
+export interface CreatedCompensationType {
+  benefitKey: string;
+  benefitName: string;
+  compensationTypeId: string;
+  /** `created`: made by this run; `found_by_name`: an existing ONE_TIME type with the benefit's name. */
+  how: 'created' | 'found_by_name';
+}
+
+export interface SyncProgress {
+  phase: 'starting' | 'resolving_employees' | 'ensuring_types' | 'planning' | 'pushing' | 'finishing' | 'done';
+  chunksTotal: number;
+  chunksDone: number;
+  itemsTotal: number;
+  itemsDone: number;
+}
+
+export interface SyncRunDoc {
+  _id: string; // syncId
+  companyId: string;
+  period: string;
+  status: SyncStatus;
+  trigger: SyncTrigger;
+  dryRun: boolean;
+  retryOf?: string;
+  workflowId: string;
+  runId?: string;
+  entrySetId?: string;
+  currency?: string;
+  counts?: SyncCounts;
+  totals?: BenefitTotal[];
+  createdTypes?: CreatedCompensationType[];
+  progress?: SyncProgress;
+  failure?: { message: string; type?: string };
+  email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
+  startedAt: Date;
+  finishedAt?: Date;
+}
+
+export interface SyncEntryResultDoc {
+  _id: string; // `${syncId}:${index}`
+  syncId: string;
+  companyId: string;
+  index: number;
+  employeeEmail: string;
+  benefitKey: string;
+  amountCents: number;
+  currency: string;
+  status: EntryResultStatus;
+  reason?: string;
+  personId?: string;
+  compensationTypeId?: string;
+  itemKey?: string;
+  personioCompensationIds?: string[];
+}
+
+/** Employee lookups of one sync, keyed by normalized email. */
+export interface SyncPersonMatchDoc {
+  _id: string; // `${syncId}:${email}`
+  syncId: string;
+  email: string;
+  outcome: 'matched' | 'unmatched' | 'ambiguous' | 'inactive';
+  personId?: string;
+  personIds?: string[];
+  name?: string;
+}
+
+/** One compensation to be in Personio: the aggregate of entries per (person, type, period). */
+export interface SyncItemDoc {
+  _id: string; // `${syncId}:${itemKey}`
+  syncId: string;
+  itemKey: string;
+  chunkNo: number;
+  personId: string;
+  compensationTypeId: string;
+  amountCents: number;
+  currency: string;
+  comment: string;
+  status: 'planned' | 'created' | 'already_present' | 'correction_created' | 'needs_manual_correction' | 'failed' | 'would_create' | 'would_correct';
+  reason?: string;
+  pushedBeforeCents?: number;
+  personioCompensationIds?: string[];
+}
+
+/**
+ * The push ledger: one document per compensation posted (or about to be) to Personio. `pending` is written
+ * before the POST, `pushed` after it; a key not known as pushed is reconciled against Personio first.
+ */
+export interface LedgerDoc {
+  _id: string; // `${itemKey}:${seq}` — seq 0 is the original, 1.. are corrections
+  itemKey: string;
+  seq: number;
+  companyId: string;
+  period: string;
+  personId: string;
+  compensationTypeId: string;
+  amountCents: number;
+  currency: string;
+  effectiveFrom: string;
+  marker: string;
+  status: 'pending' | 'pushed' | 'rejected';
+  personioCompensationId?: string;
+  syncId: string;
+  reconciled?: boolean;
+  rejection?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PayrollCollections {
+  entrySets: Collection<PeriodEntrySetDoc>;
+  entryChunks: Collection<PeriodEntryChunkDoc>;
+  syncRuns: Collection<SyncRunDoc>;
+  entryResults: Collection<SyncEntryResultDoc>;
+  personMatches: Collection<SyncPersonMatchDoc>;
+  items: Collection<SyncItemDoc>;
+  ledger: Collection<LedgerDoc>;
+}
+
+export function payrollCollections(db: Db): PayrollCollections {
+  return {
+    entrySets: db.collection<PeriodEntrySetDoc>('period_entry_sets'),
+    entryChunks: db.collection<PeriodEntryChunkDoc>('period_entry_chunks'),
+    syncRuns: db.collection<SyncRunDoc>('sync_runs'),
+    entryResults: db.collection<SyncEntryResultDoc>('sync_entry_results'),
+    personMatches: db.collection<SyncPersonMatchDoc>('sync_person_matches'),
+    items: db.collection<SyncItemDoc>('sync_items'),
+    ledger: db.collection<LedgerDoc>('push_ledger'),
+  };
+}
