@@ -4,7 +4,7 @@ import type { WorkerEnv } from '../config/env.js';
 import { connectMongo } from '../db/mongo.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createPersonioClientFactory, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
+import { createPersonioClientFactory, createPersonioCredentialRegistry, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
 import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
 
 export interface PersonioClients {
@@ -26,7 +26,9 @@ export interface WorkerDeps extends ActivityDeps {
 }
 
 export function createPersonioClients(config: PersonioClientConfig, logger: Logger): PersonioClients {
-  const base: PersonioClientConfig = { ...config, logger: logger.child({ component: 'personio' }) };
+  // One registry: both factories share each credential's token and request budget.
+  const registry = createPersonioCredentialRegistry({ ...(config.requestsPerMinute ? { requestsPerMinute: config.requestsPerMinute } : {}) });
+  const base: PersonioClientConfig = { ...config, registry, logger: logger.child({ component: 'personio' }) };
   return {
     sync: createPersonioClientFactory(base),
     interactive: createPersonioClientFactory({

@@ -1,0 +1,164 @@
+/**
+ * One Personio HTTP request: rate-limited, with a timeout on every attempt, retried with exponential
+ * backoff and jitter inside a bounded budget, mapped to a PersonioError when it finally fails.
+ */
+import type { PersonioEndpoint } from './endpoints.js';
+import { ENDPOINT_LABEL } from './endpoints.js';
+import {
+  PersonioError,
+  errorFromFetchFailure,
+  errorFromResponse,
+  markCommitUnknown,
+  unexpectedResponse,
+  type Redactor,
+} from './errors.js';
+import { defaultSleep, type RateLimiter } from './rate-limiter.js';
+import type { PersonioLogger } from './types.js';
+
+export interface ResolvedRetryConfig {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  budgetMs: number;
+  minRateLimitDelayMs: number;
+}
+
+export interface HttpContext {
+  timeoutMs: number;
+  retry: ResolvedRetryConfig;
+  logger: PersonioLogger;
+  redact: Redactor;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * - `idempotent`: replaying is harmless (GETs, the token request): retry 429, 408, 5xx, network errors and timeouts.
+ * - `no-replay`: a POST that creates something and has no idempotency key. A network error, a timeout or a 5xx
+ *   may come AFTER Personio committed it (commit-then-drop), so replaying could pay an employee twice. Only a 429
+ *   (rejected before processing) is retried; every other failure is thrown at once, marked `commitUnknown`,
+ *   and the caller reconciles against Personio before it posts again.
+ */
+export type ReplayPolicy = 'idempotent' | 'no-replay';
+
+export interface HttpRequest {
+  endpoint: PersonioEndpoint;
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  policy: ReplayPolicy;
+  limiter: RateLimiter;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+}
+
+export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+  const sleep = ctx.sleep ?? defaultSleep;
+  const random = ctx.random ?? Math.random;
+  const startedAt = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    await req.limiter.acquire();
+    let error: PersonioError;
+    try {
+      return await sendOnce(ctx, req);
+    } catch (err) {
+      if (!(err instanceof PersonioError)) throw err;
+      error = err;
+    }
+
+    if (error.kind === 'rate_limited' && error.retryAfterMs !== undefined) req.limiter.pause(error.retryAfterMs);
+
+    const replayable = req.policy === 'idempotent' || error.kind === 'rate_limited';
+    if (!error.retryable || !replayable) {
+      // A no-replay POST that failed without a definite answer may have been committed.
+      throw req.policy === 'no-replay' && error.retryable ? markCommitUnknown(error) : error;
+    }
+    if (attempt >= ctx.retry.maxAttempts) throw error;
+
+    const delayMs = retryDelay(ctx.retry, attempt, error, random);
+    const elapsed = Date.now() - startedAt;
+    if (elapsed + delayMs > ctx.retry.budgetMs) {
+      ctx.logger.warn('personio retry budget exhausted', {
+        endpoint: req.endpoint,
+        kind: error.kind,
+        status: error.status,
+        attempt,
+        elapsedMs: elapsed,
+        nextDelayMs: delayMs,
+      });
+      throw error;
+    }
+    ctx.logger.warn('personio request failed, retrying', {
+      endpoint: req.endpoint,
+      kind: error.kind,
+      status: error.status,
+      traceId: error.traceId,
+      attempt,
+      delayMs,
+    });
+    await sleep(delayMs);
+  }
+}
+
+/** Exponential backoff with jitter; a Retry-After wins; a 429 without it waits at least minRateLimitDelayMs. */
+export function retryDelay(
+  retry: ResolvedRetryConfig,
+  attempt: number,
+  error: PersonioError,
+  random: () => number = Math.random,
+): number {
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const exponential = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  // "Equal jitter": half fixed, half random, so concurrent callers spread out but never retry at once.
+  const delay = Math.round(exponential / 2 + random() * (exponential / 2));
+  return error.kind === 'rate_limited' ? Math.max(retry.minRateLimitDelayMs, delay) : delay;
+}
+
+async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+  const started = Date.now();
+  let status: number;
+  let text: string;
+  let retryAfter: string | null;
+  try {
+    const init: RequestInit = {
+      method: req.method,
+      headers: req.headers,
+      signal: AbortSignal.timeout(ctx.timeoutMs),
+      redirect: 'error',
+    };
+    if (req.body !== undefined) init.body = req.body;
+    const res = await fetch(req.url, init);
+    status = res.status;
+    retryAfter = res.headers.get('retry-after');
+    // The body is read under the same timeout signal.
+    text = await res.text();
+  } catch (err) {
+    const error = errorFromFetchFailure(err, { endpoint: req.endpoint, timeoutMs: ctx.timeoutMs, host: req.url.host });
+    ctx.logger.debug('personio request failed', {
+      endpoint: req.endpoint,
+      kind: error.kind,
+      durationMs: Date.now() - started,
+    });
+    throw error;
+  }
+  ctx.logger.debug('personio request', {
+    endpoint: req.endpoint,
+    method: req.method,
+    path: req.url.pathname,
+    status,
+    durationMs: Date.now() - started,
+  });
+  if (status < 200 || status >= 300) {
+    throw errorFromResponse({ endpoint: req.endpoint, status, bodyText: text, retryAfterHeader: retryAfter, redact: ctx.redact });
+  }
+  if (text.trim() === '') return { status, body: undefined };
+  try {
+    return { status, body: JSON.parse(text) as unknown };
+  } catch {
+    throw unexpectedResponse(req.endpoint, `HTTP ${status} without valid JSON from ${ENDPOINT_LABEL[req.endpoint]}`, status);
+  }
+}

@@ -1,0 +1,23 @@
+export { createPersonioClientFactory, normalizeEmail, normalizeTypeName, monthWindow, DEFAULT_BASE_URL, DEFAULTS, BATCH_SIZE } from './client.js';
+export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind } from './errors.js';
+export { SCOPES, type PersonioEndpoint } from './endpoints.js';
+export { centsToValue, valueToCents, formatCents } from './money.js';
+export { RateLimiter } from './rate-limiter.js';
+export {
+  createPersonioCredentialRegistry,
+  type PersonioCredentialRegistry,
+  type PersonioCredentialRegistryOptions,
+} from './registry.js';
+export type {
+  PersonioCredentials,
+  PersonioClientConfig,
+  PersonioRetryConfig,
+  PersonioLogger,
+  PersonioClient,
+  PersonioClientFactory,
+  PersonioPerson,
+  PersonioCompensationType,
+  PersonioCompensation,
+  CreateCompensationInput,
+  FindPersonsByEmailResult,
+} from './types.js';

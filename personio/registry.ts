@@ -1,0 +1,74 @@
+/**
+ * Per-credential shared state: one token cache, one request bucket and one token-endpoint bucket per
+ * credential (client ID + a hash of the secret). A factory makes its own registry unless it is given
+ * one, so several factories (say, a patient one for syncs and a quick one for screens) can share a
+ * credential's token and rate budget.
+ */
+import { createHash } from 'node:crypto';
+import { makeRedactor, type Redactor } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TokenCache, type CachedToken } from './token-cache.js';
+import type { PersonioCredentials } from './types.js';
+
+export const DEFAULT_REQUESTS_PER_MINUTE = 300;
+/** Personio allows 150 token requests per minute; the bucket (burst 10 + 140/min) stays within it. */
+const TOKEN_REQUESTS_PER_MINUTE = 140;
+const TOKEN_BURST = 10;
+
+export interface CredentialState {
+  clientId: string;
+  tokens: TokenCache;
+  limiter: RateLimiter;
+  tokenLimiter: RateLimiter;
+  redact: Redactor;
+}
+
+export interface PersonioCredentialRegistryOptions {
+  /** Per credential, default 300. */
+  requestsPerMinute?: number;
+  /** Default max(1, ceil(requestsPerMinute / 20)). */
+  burst?: number;
+}
+
+export interface PersonioCredentialRegistry {
+  readonly requestsPerMinute: number;
+  readonly burst: number;
+  /** The state of a credential; `fetchToken` is used only when the state is created. */
+  stateFor(
+    creds: PersonioCredentials,
+    fetchToken: (tokenLimiter: RateLimiter, redact: Redactor) => Promise<CachedToken>,
+  ): CredentialState;
+}
+
+export function credentialKey(creds: PersonioCredentials): string {
+  return `${creds.clientId}:${createHash('sha256').update(creds.clientSecret).digest('hex')}`;
+}
+
+export function createPersonioCredentialRegistry(opts: PersonioCredentialRegistryOptions = {}): PersonioCredentialRegistry {
+  const requestsPerMinute = opts.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+  const burst = opts.burst ?? Math.max(1, Math.ceil(requestsPerMinute / 20));
+  const states = new Map<string, CredentialState>();
+  return {
+    requestsPerMinute,
+    burst,
+    stateFor(creds, fetchToken) {
+      const key = credentialKey(creds);
+      const existing = states.get(key);
+      if (existing) return existing;
+      const tokenLimiter = new RateLimiter({ ratePerMinute: TOKEN_REQUESTS_PER_MINUTE, burst: TOKEN_BURST });
+      // The redactor reads the token cache lazily: it knows the secret and every recent token.
+      let tokens: TokenCache | undefined;
+      const redact = makeRedactor(() => [creds.clientSecret, ...(tokens?.secrets() ?? [])]);
+      tokens = new TokenCache({ fetchToken: () => fetchToken(tokenLimiter, redact) });
+      const state: CredentialState = {
+        clientId: creds.clientId,
+        tokens,
+        limiter: new RateLimiter({ ratePerMinute: requestsPerMinute, burst }),
+        tokenLimiter,
+        redact,
+      };
+      states.set(key, state);
+      return state;
+    },
+  };
+}
