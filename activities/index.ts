@@ -2,6 +2,7 @@
 import { createCompensationTypeActivities } from './compensation-types.js';
 import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
+import { createSyncActivities } from './sync/index.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createConnectionTestActivities(deps),
     ...createCompensationTypeActivities(deps),
+    ...createSyncActivities(deps),
   };
 }
 

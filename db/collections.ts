@@ -47,6 +47,7 @@ export interface BenefitMapping {
   compensationTypeId: string | null;
   /** Set when a sync created (or found by name) the Personio type of an unmapped benefit. */
   resolvedBySyncId?: string;
+  resolvedHow?: 'created' | 'found_by_name';
 }
 
 /** One document per company, so a PUT replaces the whole mapping set atomically. */

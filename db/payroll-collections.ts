@@ -59,7 +59,9 @@ export interface SyncCounts {
   entries: number;
   employees: number;
   employeesMatched: number;
+  /** Unmatched or ambiguous email addresses. */
   employeesUnmatched: number;
+  employeesInactive: number;
   compensationsCreated: number;
   alreadyPresent: number;
   corrections: number;
@@ -108,11 +110,14 @@ export interface SyncRunDoc {
   workflowId: string;
   runId?: string;
   entrySetId?: string;
+  entryCount?: number;
+  entryChunkCount?: number;
   currency?: string;
   counts?: SyncCounts;
   totals?: BenefitTotal[];
   createdTypes?: CreatedCompensationType[];
   progress?: SyncProgress;
+  plan?: { itemsTotal: number; chunksTotal: number };
   failure?: { message: string; type?: string };
   email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
   startedAt: Date;
@@ -157,7 +162,11 @@ export interface SyncItemDoc {
   compensationTypeId: string;
   amountCents: number;
   currency: string;
-  comment: string;
+  effectiveFrom: string;
+  benefitKeys: string[];
+  benefitNames: string[];
+  /** Dry run only: the type does not exist yet and would be created. */
+  typeWouldBeCreated?: boolean;
   status: 'planned' | 'created' | 'already_present' | 'correction_created' | 'needs_manual_correction' | 'failed' | 'would_create' | 'would_correct';
   reason?: string;
   pushedBeforeCents?: number;

@@ -1,3 +1,4 @@
 // Workflow entry point for the worker's bundle. Deterministic code only: no I/O, no clocks, no node modules.
 export { connectionTest } from './connection-test.js';
 export { listCompensationTypes } from './compensation-types.js';
+export { payrollSync } from './payroll-sync.js';

@@ -1,4 +1,133 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { collections } from '../../db/collections.js';
+import { centsToDecimalString } from '../../payroll/money.js';
+import { readActiveEntrySet, readEntryPage, storeEntrySet, totalsByBenefit } from '../../payroll/entry-sets.js';
+import { MAX_LISTED_ERRORS, validateEntries } from '../../payroll/entry-validation.js';
+import { isPeriod } from '../../payroll/period.js';
+import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
+import { ApiProblem } from '../problem.js';
+import { problemResponses } from '../schemas/common.js';
+import {
+  entriesPageSchema,
+  entriesParams,
+  entriesProblemSchema,
+  entriesQuerySchema,
+  entrySetSummarySchema,
+  PERIOD_REASON,
+  putEntriesBodySchema,
+} from '../schemas/payroll-entries.js';
 
-export function registerPayrollEntryRoutes(_app: OpenAPIHono, _deps: ApiDeps): void {}
+const entriesPath = '/v1/companies/{companyId}/payroll-periods/{period}/entries';
+
+function requirePeriod(period: string): void {
+  if (!isPeriod(period)) {
+    throw new ApiProblem(400, 'Invalid request', { detail: `"${period.slice(0, 20)}" is not a payroll period.`, errors: [{ field: 'period', reason: PERIOD_REASON }] });
+  }
+}
+
+export function registerPayrollEntryRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { benefitMappings } = collections(deps.db);
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: entriesPath,
+      tags: ['Payroll entries'],
+      summary: "Replace a period's entries (benefit amounts per employee)",
+      description: [
+        'Replaces the whole entry set of the period, atomically: readers see the old set or the new one, never a mix.',
+        'Every row is validated; if any row is bad nothing is stored and the 400 problem lists every bad row',
+        `(index, field such as entries[3].amount, reason; at most ${MAX_LISTED_ERRORS} listed, errorCount is the total).`,
+        'The same employee and benefit twice is an error, and all rows share one currency.',
+        'An empty list is accepted and clears the period (an empty set becomes active; GET then shows entryCount 0).',
+      ].join(' '),
+      request: { params: entriesParams, body: { required: true, content: { 'application/json': { schema: putEntriesBodySchema } } } },
+      responses: {
+        200: { description: 'The stored set with totals per benefit', content: { 'application/json': { schema: entrySetSummarySchema } } },
+        ...problemResponses,
+        400: { description: 'Invalid period or entries', content: { 'application/problem+json': { schema: entriesProblemSchema } } },
+      },
+    }),
+    async (c) => {
+      const { companyId, period } = c.req.valid('param');
+      requirePeriod(period);
+      await requireCompany(deps.db, companyId);
+      const { entries: rows } = c.req.valid('json');
+      const mappings = await benefitMappings.findOne({ _id: companyId }, { projection: { mappings: 1 } });
+      const result = validateEntries(rows, (mappings?.mappings ?? []).map((mapping) => mapping.benefitKey));
+      if (!result.ok) {
+        const listed = result.errors.length < result.errorCount ? ` The first ${result.errors.length} are listed.` : '';
+        throw new ApiProblem(400, 'Invalid request', {
+          detail: `The entries have ${result.errorCount} problem(s); nothing was stored.${listed}`,
+          errors: result.errors,
+          errorCount: result.errorCount,
+        });
+      }
+      const stored = await storeEntrySet(deps.db, companyId, period, result.entries, result.currency);
+      deps.logger.info('payroll entries stored', { companyId, period, entrySetId: stored.setId, entryCount: stored.entryCount });
+      return c.json(
+        {
+          companyId,
+          period,
+          entrySetId: stored.setId,
+          entryCount: stored.entryCount,
+          currency: stored.currency,
+          totals: totalsByBenefit(result.entries).map((total) => ({ ...total, amount: centsToDecimalString(total.amountCents) })),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: entriesPath,
+      tags: ['Payroll entries'],
+      summary: "A page of the period's active entries",
+      description: 'Entries in row order (index = position in the PUT). 404 when no entries were ever stored for the period.',
+      request: { params: entriesParams, query: entriesQuerySchema },
+      responses: {
+        200: { description: 'The active set and one page of its entries', content: { 'application/json': { schema: entriesPageSchema } } },
+        ...problemResponses,
+        400: { description: 'Invalid period or paging', content: { 'application/problem+json': { schema: entriesProblemSchema } } },
+      },
+    }),
+    async (c) => {
+      const { companyId, period } = c.req.valid('param');
+      requirePeriod(period);
+      const { offset, limit } = c.req.valid('query');
+      await requireCompany(deps.db, companyId);
+      const set = await readActiveEntrySet(deps.db, companyId, period);
+      if (!set) {
+        throw new ApiProblem(404, 'Not Found', { detail: `No entries are stored for company "${companyId}" and period ${period}.`, errors: [{ field: 'period', reason: 'no entries stored' }] });
+      }
+      const page = await readEntryPage(deps.db, set, offset, limit);
+      const next = offset + limit;
+      return c.json(
+        {
+          companyId,
+          period,
+          entrySetId: set.setId,
+          entryCount: set.entryCount,
+          chunkCount: set.chunkCount,
+          currency: set.currency,
+          updatedAt: set.updatedAt.toISOString(),
+          offset,
+          limit,
+          nextOffset: next < set.entryCount ? next : null,
+          entries: page.map((entry) => ({
+            index: entry.index,
+            employeeEmail: entry.employeeEmail,
+            benefitKey: entry.benefitKey,
+            amount: centsToDecimalString(entry.amountCents),
+            amountCents: entry.amountCents,
+            currency: entry.currency,
+          })),
+        },
+        200,
+      );
+    },
+  );
+}

@@ -1,4 +1,173 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Filter } from 'mongodb';
+import { payrollCollections, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { readActiveEntrySet } from '../../payroll/entry-sets.js';
+import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
+import { ApiProblem } from '../problem.js';
+import { companyIdSchema, problemResponses } from '../schemas/common.js';
+import {
+  startSyncInputSchema,
+  syncDetailQuerySchema,
+  syncDetailSchema,
+  syncIdSchema,
+  syncListQuerySchema,
+  syncStartedSchema,
+  syncSummarySchema,
+} from '../schemas/payroll-syncs.js';
+import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
+import { syncDetailView, syncSummaryView, workflowUiUrl } from '../sync-views.js';
 
-export function registerPayrollSyncRoutes(_app: OpenAPIHono, _deps: ApiDeps): void {}
+const companyParams = z.object({ companyId: companyIdSchema });
+const syncParams = z.object({ companyId: companyIdSchema, syncId: syncIdSchema });
+
+const conflictResponse = { 409: { description: 'A sync of this company and period is already running', content: { 'application/problem+json': { schema: z.object({}) } } } };
+
+interface Cursor {
+  t: number;
+  id: string;
+}
+const encodeCursor = (run: SyncRunDoc) => Buffer.from(JSON.stringify({ t: run.startedAt.getTime(), id: run._id } satisfies Cursor)).toString('base64url');
+function decodeCursor(value: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof parsed.t === 'number' && typeof parsed.id === 'string') return { t: parsed.t, id: parsed.id };
+  } catch {
+    // fall through
+  }
+  throw new ApiProblem(400, 'Invalid request', { errors: [{ field: 'cursor', reason: 'is not a cursor returned by this API' }] });
+}
+
+export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { syncRuns } = payrollCollections(deps.db);
+  const viewConfig = { temporalUiUrl: deps.config.temporalUiUrl, temporalNamespace: deps.config.temporalNamespace };
+
+  async function start(request: StartSyncRequest) {
+    const hasCredentials = await deps.db.collection('personio_credentials').countDocuments({ _id: request.companyId as never }, { limit: 1 });
+    if (!hasCredentials) throw new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
+    const entries = await readActiveEntrySet(deps.db, request.companyId, request.period);
+    if (!entries || entries.entryCount === 0) {
+      throw new ApiProblem(409, 'No entries for this period', {
+        detail: `Upload the entries of ${request.period} first (PUT /v1/companies/${request.companyId}/payroll-periods/${request.period}/entries).`,
+        errors: [{ field: 'period', reason: 'has no entries' }],
+      });
+    }
+    const outcome = await startPayrollSync({ db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue }, request);
+    if (!outcome.started) {
+      throw new ApiProblem(409, 'Sync already running', {
+        detail: `A sync of ${request.period} is already running for this company${outcome.runningSyncId ? ` (sync ${outcome.runningSyncId})` : ''}.`,
+        workflowId: outcome.workflowId,
+        runningSyncId: outcome.runningSyncId ?? null,
+        temporalUiUrl: workflowUiUrl(viewConfig, outcome.workflowId),
+        ...(outcome.runningSyncId ? { runningSync: `/v1/companies/${request.companyId}/payroll-syncs/${outcome.runningSyncId}` } : {}),
+      });
+    }
+    return {
+      syncId: outcome.syncId,
+      status: 'running' as const,
+      workflowId: outcome.workflowId,
+      runId: outcome.runId,
+      temporalUiUrl: workflowUiUrl(viewConfig, outcome.workflowId, outcome.runId),
+      dryRun: request.dryRun,
+    };
+  }
+
+  async function requireRun(companyId: string, syncId: string): Promise<SyncRunDoc> {
+    const run = await syncRuns.findOne({ _id: syncId, companyId });
+    if (!run) throw new ApiProblem(404, 'Not Found', { detail: `No sync ${syncId} for company ${companyId}.`, errors: [{ field: 'syncId', reason: 'unknown sync' }] });
+    return run;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/companies/{companyId}/payroll-syncs',
+      tags: ['Payroll syncs'],
+      summary: 'Start the payroll export of a period (or a dry run that writes nothing to Personio)',
+      request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: startSyncInputSchema } } } },
+      responses: { 202: { description: 'Started', content: { 'application/json': { schema: syncStartedSchema } } }, ...problemResponses, ...conflictResponse },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await requireCompany(deps.db, companyId);
+      const started = await start({ companyId, period: body.period, dryRun: body.dryRun, trigger: 'api' });
+      c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
+      return c.json(started, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/companies/{companyId}/payroll-syncs',
+      tags: ['Payroll syncs'],
+      summary: 'The export log: syncs newest first, filterable by period and status',
+      request: { params: companyParams, query: syncListQuerySchema },
+      responses: {
+        200: { description: 'A page of syncs', content: { 'application/json': { schema: z.object({ items: z.array(syncSummarySchema), nextCursor: z.string().nullable() }) } } },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      await requireCompany(deps.db, companyId);
+      const filter: Filter<SyncRunDoc> = { companyId, ...(query.period ? { period: query.period } : {}), ...(query.status ? { status: query.status } : {}) };
+      if (query.cursor) {
+        const cursor = decodeCursor(query.cursor);
+        const at = new Date(cursor.t);
+        filter.$or = [{ startedAt: { $lt: at } }, { startedAt: at, _id: { $lt: cursor.id } }];
+      }
+      const runs = await syncRuns.find(filter).sort({ startedAt: -1, _id: -1 }).limit(query.limit + 1).toArray();
+      const page = runs.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return c.json({ items: page.map((run) => syncSummaryView(viewConfig, run)), nextCursor: runs.length > query.limit && last ? encodeCursor(last) : null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/companies/{companyId}/payroll-syncs/{syncId}',
+      tags: ['Payroll syncs'],
+      summary: 'One sync: status, counts, totals, live progress, created types and per-entry results (paginated)',
+      request: { params: syncParams, query: syncDetailQuerySchema },
+      responses: { 200: { description: 'The sync', content: { 'application/json': { schema: syncDetailSchema } } }, ...problemResponses },
+    }),
+    async (c) => {
+      const { companyId, syncId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      await requireCompany(deps.db, companyId);
+      const run = await requireRun(companyId, syncId);
+      const view = await syncDetailView({ db: deps.db, temporal: deps.temporal, config: viewConfig }, run, {
+        offset: query.resultsOffset,
+        limit: query.resultsLimit,
+        ...(query.resultStatus ? { statuses: query.resultStatus.split(',') } : {}),
+      });
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/retry',
+      tags: ['Payroll syncs'],
+      summary: 'Run the period again: only what is not yet in Personio is pushed',
+      request: { params: syncParams },
+      responses: { 202: { description: 'Started', content: { 'application/json': { schema: syncStartedSchema } } }, ...problemResponses, ...conflictResponse },
+    }),
+    async (c) => {
+      const { companyId, syncId } = c.req.valid('param');
+      await requireCompany(deps.db, companyId);
+      const run = await requireRun(companyId, syncId);
+      if (run.status === 'running') {
+        throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} is still running; retry it once it has finished.`, runningSyncId: syncId });
+      }
+      const started = await start({ companyId, period: run.period, dryRun: run.dryRun, trigger: 'retry', retryOf: syncId });
+      c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
+      return c.json(started, 202);
+    },
+  );
+}

@@ -8,6 +8,7 @@ import { createPersonioClients, type ActivityDeps } from '../../activities/deps.
 import { createApp } from '../../api/app.js';
 import { ensureIndexes } from '../../db/indexes.js';
 import { createLogger } from '../../observability/logger.js';
+import type { PersonioRetryConfig } from '../../personio/index.js';
 import { createSandboxAdmin, startSandbox, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
 import { createWorker } from '../../worker.js';
@@ -24,10 +25,16 @@ function quietTemporalRuntime(): void {
   }
 }
 
+/** Response bodies as tests read them: assertions check the shape, so the type stays open. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiJson = Record<string, any>;
+
 export interface HarnessOptions {
   personioRequestsPerMinute?: number;
-  personioRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; budgetMs?: number };
+  personioRetry?: PersonioRetryConfig;
   connectionTestWaitMs?: number;
+  /** 'external': no worker in the test process; spawn worker processes with `workerEnv()`. */
+  worker?: 'in-process' | 'external';
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
@@ -40,7 +47,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
   await ensureIndexes(mongo.db);
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', sink: (line) => logs.push(line) });
-  const cipher = createCredentialsCipher({ key: randomBytes(32).toString('base64'), keyId: 'test-key' });
+  const credentialsKey = randomBytes(32).toString('base64');
+  const cipher = createCredentialsCipher({ key: credentialsKey, keyId: 'test-key' });
   const deps: ActivityDeps = {
     db: mongo.db,
     logger,
@@ -57,8 +65,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
   };
   const taskQueue = uniqueTaskQueue('harness');
   const workerConnection = await connectWorkerConnection();
-  const worker: Worker = await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps });
-  const workerRun = worker.run();
+  const worker: Worker | undefined =
+    opts.worker === 'external' ? undefined : await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps });
+  const workerRun = worker?.run();
   const temporal = await connectTemporalClient();
   const apiToken = `test-${randomBytes(16).toString('hex')}`;
   const app = createApp({
@@ -97,12 +106,32 @@ export async function startHarness(opts: HarnessOptions = {}) {
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & unknown[] };
+    return { status: response.status, headers: response.headers, text, json: json as ApiJson };
+  }
+
+  /** Environment for a worker process (`node --import tsx worker.ts`) serving this harness. */
+  function workerEnv(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: stack().temporalAddress,
+      TEMPORAL_NAMESPACE: stack().temporalNamespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MONGODB_URI: stack().mongoUri,
+      MONGODB_DB: mongo.dbName,
+      CREDENTIALS_KEY: credentialsKey,
+      CREDENTIALS_KEY_ID: 'test-key',
+      PERSONIO_BASE_URL: sandbox.url,
+      PERSONIO_REQUESTS_PER_MINUTE: String(opts.personioRequestsPerMinute ?? 6_000),
+      SMTP_URL: stack().smtpUrl,
+      LOG_LEVEL: 'warn',
+    };
   }
 
   return {
     sandbox,
     admin,
+    workerEnv,
     db: mongo.db,
     deps,
     logs,
@@ -113,7 +142,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     api,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
       await workerConnection.close();
       await temporal.close();

@@ -1,0 +1,141 @@
+// Makes sure every benefit of the period has a Personio compensation type: mapped ids are checked,
+// unmapped benefits get a ONE_TIME type named after them — found by name first, created at most once.
+import { ApplicationFailure } from '@temporalio/activity';
+import { MongoServerError, type Db } from 'mongodb';
+import { collections, type BenefitMapping } from '../../db/collections.js';
+import { payrollCollections, type CreatedCompensationType } from '../../db/payroll-collections.js';
+import { iterateEntries } from '../../payroll/entry-sets.js';
+import { normalizeTypeName, type PersonioClient, type PersonioCompensationType } from '../../personio/index.js';
+import type { ActivityDeps } from '../deps.js';
+import { personioClientFor } from '../personio-access.js';
+import { mapPersonioErrors } from '../personio-failure.js';
+import { loadRun, requireEntrySet } from './sync-context.js';
+
+export type BenefitTypeResolution =
+  | { benefitKey: string; benefitName: string; status: 'ok'; compensationTypeId: string }
+  | { benefitKey: string; benefitName: string; status: 'type_missing'; reason: string }
+  | { benefitKey: string; benefitName: string; status: 'would_create' };
+
+export interface EnsureTypesResult {
+  benefits: BenefitTypeResolution[];
+  createdTypes: CreatedCompensationType[];
+}
+
+/** How long another sync's claim on creating a type is respected before it counts as abandoned. */
+const CLAIM_TTL_MS = 2 * 60_000;
+
+interface TypeClaimDoc {
+  _id: string;
+  syncId: string;
+  claimedAt: Date;
+}
+
+/** Two syncs of one company (different periods) must not both create the same type. */
+async function claimTypeCreation(db: Db, companyId: string, name: string, syncId: string): Promise<void> {
+  const claims = db.collection<TypeClaimDoc>('type_creation_claims');
+  const _id = `${companyId}:${normalizeTypeName(name)}`;
+  try {
+    await claims.insertOne({ _id, syncId, claimedAt: new Date() });
+  } catch (error) {
+    if (!(error instanceof MongoServerError) || error.code !== 11000) throw error;
+    const claim = await claims.findOne({ _id });
+    if (claim && claim.syncId !== syncId && Date.now() - claim.claimedAt.getTime() < CLAIM_TTL_MS) {
+      throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.syncId}; retrying`, 'TypeCreationInProgress');
+    }
+    await claims.replaceOne({ _id }, { syncId, claimedAt: new Date() });
+  }
+}
+
+/** Saves a resolved type id into the company's mapping, unless someone mapped the benefit meanwhile. */
+async function saveResolvedMapping(db: Db, companyId: string, benefitKey: string, resolved: { typeId: string; how: 'created' | 'found_by_name' }, syncId: string): Promise<void> {
+  const { benefitMappings } = collections(db);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await benefitMappings.findOne({ _id: companyId });
+    if (!doc) return;
+    const mappings: BenefitMapping[] = doc.mappings.map((m) =>
+      m.benefitKey === benefitKey && m.compensationTypeId === null ? { ...m, compensationTypeId: resolved.typeId, resolvedBySyncId: syncId, resolvedHow: resolved.how } : m,
+    );
+    const result = await benefitMappings.replaceOne({ _id: companyId, version: doc.version }, { mappings, version: doc.version + 1, updatedAt: new Date() });
+    if (result.matchedCount === 1) return;
+  }
+  throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', 'MappingConflict');
+}
+
+function findByName(types: PersonioCompensationType[], name: string): PersonioCompensationType | undefined {
+  const wanted = normalizeTypeName(name);
+  const matches = types.filter((t) => normalizeTypeName(t.name) === wanted);
+  return matches.find((t) => t.category === 'ONE_TIME') ?? matches[0];
+}
+
+async function benefitKeysOfEntries(db: Db, setId: string, chunkCount: number): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const entry of iterateEntries(db, setId, chunkCount)) keys.add(entry.benefitKey);
+  return [...keys].sort();
+}
+
+export function createEnsureTypesActivity(deps: ActivityDeps) {
+  async function resolveUnmapped(client: PersonioClient, types: PersonioCompensationType[], companyId: string, mapping: BenefitMapping, syncId: string, dryRun: boolean) {
+    const existing = findByName(types, mapping.benefitName);
+    if (existing) return { type: existing, how: 'found_by_name' as const };
+    if (dryRun) return undefined;
+    await claimTypeCreation(deps.db, companyId, mapping.benefitName, syncId);
+    // Asked again right before creating: a retry after a lost response finds the type it created.
+    const again = await mapPersonioErrors(() => client.findCompensationTypeByName(mapping.benefitName));
+    if (again) return { type: again, how: 'found_by_name' as const };
+    const created = await mapPersonioErrors(() => client.createCompensationType(mapping.benefitName));
+    deps.logger.info('created compensation type', { companyId, benefitKey: mapping.benefitKey, compensationTypeId: created.id });
+    return { type: created, how: 'created' as const };
+  }
+
+  return {
+    async ensureCompensationTypes(input: { syncId: string }): Promise<EnsureTypesResult> {
+      const run = await loadRun(deps.db, input.syncId);
+      const benefitKeys = await benefitKeysOfEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0);
+      const mappingsDoc = await collections(deps.db).benefitMappings.findOne({ _id: run.companyId });
+      const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
+      const client = await personioClientFor(deps, run.companyId, 'sync');
+      const types = await mapPersonioErrors(() => client.listCompensationTypes());
+      const typeIds = new Set(types.map((t) => t.id));
+
+      const benefits: BenefitTypeResolution[] = [];
+      const createdTypes: CreatedCompensationType[] = [];
+      for (const benefitKey of benefitKeys) {
+        const mapping = mappingOf.get(benefitKey);
+        if (!mapping) {
+          benefits.push({ benefitKey, benefitName: benefitKey, status: 'type_missing', reason: `Benefit "${benefitKey}" has no mapping; add it to the benefit mappings.` });
+          continue;
+        }
+        const { benefitName } = mapping;
+        if (mapping.compensationTypeId !== null) {
+          if (typeIds.has(mapping.compensationTypeId)) {
+            benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: mapping.compensationTypeId });
+            // An earlier attempt of this very sync resolved it: still report it as this run's doing.
+            if (mapping.resolvedBySyncId === input.syncId) {
+              createdTypes.push({ benefitKey, benefitName, compensationTypeId: mapping.compensationTypeId, how: mapping.resolvedHow ?? 'created' });
+            }
+          } else {
+            benefits.push({
+              benefitKey,
+              benefitName,
+              status: 'type_missing',
+              reason: `The mapped compensation type ${mapping.compensationTypeId} no longer exists in Personio; map "${benefitName}" to another type.`,
+            });
+          }
+          continue;
+        }
+        const resolved = await resolveUnmapped(client, types, run.companyId, mapping, input.syncId, run.dryRun);
+        if (!resolved) {
+          benefits.push({ benefitKey, benefitName, status: 'would_create' });
+          continue;
+        }
+        if (!run.dryRun) await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how }, input.syncId);
+        types.push(resolved.type);
+        typeIds.add(resolved.type.id);
+        benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: resolved.type.id });
+        createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how });
+      }
+      await payrollCollections(deps.db).syncRuns.updateOne({ _id: input.syncId }, { $set: { createdTypes } });
+      return { benefits, createdTypes };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi';
+import { PERIOD_PATTERN } from '../../payroll/period.js';
+
+export const periodSchema = z.string().regex(PERIOD_PATTERN, 'must be a month written YYYY-MM');
+export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name: 'syncId', in: 'path' } });
+export const syncStatusSchema = z.enum(['running', 'succeeded', 'partially_failed', 'failed']);
+
+export const startSyncInputSchema = z
+  .object({ period: periodSchema, dryRun: z.boolean().default(false) })
+  .strict()
+  .openapi('StartPayrollSync');
+
+export const syncStartedSchema = z
+  .object({ syncId: z.string(), status: z.literal('running'), workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string(), dryRun: z.boolean() })
+  .openapi('PayrollSyncStarted');
+
+const countsSchema = z.record(z.string(), z.number()).openapi('SyncCounts');
+
+export const syncSummarySchema = z
+  .object({
+    syncId: z.string(),
+    companyId: z.string(),
+    period: z.string(),
+    status: syncStatusSchema,
+    trigger: z.enum(['api', 'schedule', 'retry']),
+    dryRun: z.boolean(),
+    retryOf: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    counts: countsSchema.nullable(),
+    workflowId: z.string(),
+    runId: z.string().nullable(),
+    temporalUiUrl: z.string(),
+    links: z.object({ self: z.string(), retry: z.string().nullable() }),
+  })
+  .openapi('PayrollSyncSummary');
+
+export const entryResultSchema = z
+  .object({
+    index: z.number(),
+    employeeEmail: z.string(),
+    benefitKey: z.string(),
+    amount: z.string(),
+    amountCents: z.number(),
+    currency: z.string(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    personId: z.string().nullable(),
+    compensationTypeId: z.string().nullable(),
+    personioCompensationIds: z.array(z.string()),
+  })
+  .openapi('SyncEntryResult');
+
+export const syncDetailSchema = syncSummarySchema
+  .extend({
+    currency: z.string().nullable(),
+    progress: z
+      .object({ phase: z.string(), chunksTotal: z.number(), chunksDone: z.number(), itemsTotal: z.number(), itemsDone: z.number() })
+      .nullable(),
+    totals: z.array(
+      z.object({
+        benefitKey: z.string(),
+        benefitName: z.string(),
+        compensationTypeId: z.string().nullable(),
+        entries: z.number(),
+        amount: z.string(),
+        amountCents: z.number(),
+        transferred: z.string(),
+        transferredCents: z.number(),
+      }),
+    ),
+    createdCompensationTypes: z.array(z.object({ benefitKey: z.string(), benefitName: z.string(), compensationTypeId: z.string(), how: z.string() })),
+    failure: z.object({ message: z.string(), type: z.string().optional() }).nullable(),
+    email: z.object({ status: z.string(), at: z.string(), recipients: z.array(z.string()).optional(), error: z.string().optional() }).nullable(),
+    results: z.object({ offset: z.number(), limit: z.number(), total: z.number(), items: z.array(entryResultSchema) }),
+  })
+  .openapi('PayrollSync');
+
+export const syncDetailQuerySchema = z.object({
+  resultsOffset: z.coerce.number().int().min(0).default(0),
+  resultsLimit: z.coerce.number().int().min(1).max(1000).default(100),
+  resultStatus: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated statuses').optional(),
+});
+
+export const syncListQuerySchema = z.object({
+  period: periodSchema.optional(),
+  status: syncStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

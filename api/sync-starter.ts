@@ -1,0 +1,74 @@
+// Starts a payroll sync: the export-log entry first, then the workflow under the per-period lock.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { payrollCollections, type SyncTrigger } from '../db/payroll-collections.js';
+import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../workflows/search-attributes.js';
+import type { payrollSync } from '../workflows/payroll-sync.js';
+
+/** The one-sync-per-company-and-period lock: every trigger (API, schedule, retry) uses this id. */
+export const syncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;
+/** Dry runs write nothing to Personio, so they do not take the lock. */
+export const dryRunWorkflowId = (companyId: string, period: string, syncId: string) => `payroll-dry-run:${companyId}:${period}:${syncId}`;
+
+export interface StartSyncRequest {
+  companyId: string;
+  period: string;
+  dryRun: boolean;
+  trigger: SyncTrigger;
+  retryOf?: string;
+}
+
+export type StartSyncOutcome =
+  | { started: true; syncId: string; workflowId: string; runId: string }
+  | { started: false; workflowId: string; runningSyncId?: string };
+
+export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string }, request: StartSyncRequest): Promise<StartSyncOutcome> {
+  const { syncRuns } = payrollCollections(deps.db);
+  const syncId = randomUUID();
+  const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : syncWorkflowId(request.companyId, request.period);
+  await syncRuns.insertOne({
+    _id: syncId,
+    companyId: request.companyId,
+    period: request.period,
+    status: 'running',
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    workflowId,
+    startedAt: new Date(),
+    ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+  });
+  try {
+    const handle = await deps.temporal.workflow.start<typeof payrollSync>('payrollSync', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ syncId, companyId: request.companyId, period: request.period, trigger: request.trigger, dryRun: request.dryRun, ...(request.retryOf ? { retryOf: request.retryOf } : {}) }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      memo: { syncId },
+      typedSearchAttributes: [
+        { key: COMPANY_ID, value: request.companyId },
+        { key: PAYROLL_PERIOD, value: request.period },
+        { key: SYNC_STATUS, value: 'running' },
+      ],
+    });
+    await syncRuns.updateOne({ _id: syncId }, { $set: { runId: handle.firstExecutionRunId } });
+    return { started: true, syncId, workflowId, runId: handle.firstExecutionRunId };
+  } catch (error) {
+    await syncRuns.deleteOne({ _id: syncId });
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const running = await syncRuns.findOne({ workflowId, status: 'running', _id: { $ne: syncId } }, { sort: { startedAt: -1 } });
+    const runningSyncId = running?._id ?? (await runningSyncIdFromMemo(deps.temporal, workflowId));
+    return { started: false, workflowId, ...(runningSyncId ? { runningSyncId } : {}) };
+  }
+}
+
+async function runningSyncIdFromMemo(temporal: Client, workflowId: string): Promise<string | undefined> {
+  try {
+    const description = await temporal.workflow.getHandle(workflowId).describe();
+    const syncId = description.memo?.syncId;
+    return typeof syncId === 'string' ? syncId : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,87 @@
+// How sync runs look from the outside: export-log summaries and details, money as cents and decimals.
+import type { Client } from '@temporalio/client';
+import type { Db, Filter } from 'mongodb';
+import { payrollCollections, type SyncEntryResultDoc, type SyncProgress, type SyncRunDoc } from '../db/payroll-collections.js';
+import { centsToDecimalString } from '../payroll/money.js';
+import type { progressQuery } from '../workflows/payroll-sync.js';
+
+export interface ViewConfig {
+  temporalUiUrl: string;
+  temporalNamespace: string;
+}
+
+export const workflowUiUrl = (config: ViewConfig, workflowId: string, runId?: string) =>
+  `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${encodeURIComponent(runId)}` : ''}`;
+
+export function syncSummaryView(config: ViewConfig, run: SyncRunDoc) {
+  const self = `/v1/companies/${run.companyId}/payroll-syncs/${run._id}`;
+  return {
+    syncId: run._id,
+    companyId: run.companyId,
+    period: run.period,
+    status: run.status,
+    trigger: run.trigger,
+    dryRun: run.dryRun,
+    retryOf: run.retryOf ?? null,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    counts: (run.counts as unknown as Record<string, number> | undefined) ?? null,
+    workflowId: run.workflowId,
+    runId: run.runId ?? null,
+    temporalUiUrl: workflowUiUrl(config, run.workflowId, run.runId),
+    links: { self, retry: run.status === 'failed' || run.status === 'partially_failed' ? `${self}/retry` : null },
+  };
+}
+
+function entryResultView(doc: SyncEntryResultDoc) {
+  return {
+    index: doc.index,
+    employeeEmail: doc.employeeEmail,
+    benefitKey: doc.benefitKey,
+    amount: centsToDecimalString(doc.amountCents),
+    amountCents: doc.amountCents,
+    currency: doc.currency,
+    status: doc.status,
+    reason: doc.reason ?? null,
+    personId: doc.personId ?? null,
+    compensationTypeId: doc.compensationTypeId ?? null,
+    personioCompensationIds: doc.personioCompensationIds ?? [],
+  };
+}
+
+async function liveProgress(temporal: Client, run: SyncRunDoc): Promise<SyncProgress | undefined> {
+  if (run.status !== 'running') return undefined;
+  try {
+    return await temporal.workflow.getHandle(run.workflowId, run.runId).query<SyncProgress>('progress' satisfies (typeof progressQuery)['name']);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function syncDetailView(
+  deps: { db: Db; temporal: Client; config: ViewConfig },
+  run: SyncRunDoc,
+  page: { offset: number; limit: number; statuses?: string[] },
+) {
+  const { entryResults } = payrollCollections(deps.db);
+  const filter: Filter<SyncEntryResultDoc> = { syncId: run._id, ...(page.statuses ? { status: { $in: page.statuses as SyncEntryResultDoc['status'][] } } : {}) };
+  const [total, docs, progress] = await Promise.all([
+    entryResults.countDocuments(filter),
+    entryResults.find(filter).sort({ index: 1 }).skip(page.offset).limit(page.limit).toArray(),
+    liveProgress(deps.temporal, run),
+  ]);
+  return {
+    ...syncSummaryView(deps.config, run),
+    currency: run.currency ?? null,
+    progress: progress ?? run.progress ?? null,
+    totals: (run.totals ?? []).map((t) => ({
+      ...t,
+      amount: centsToDecimalString(t.amountCents),
+      transferred: centsToDecimalString(t.transferredCents),
+    })),
+    createdCompensationTypes: run.createdTypes ?? [],
+    failure: run.failure ?? null,
+    email: run.email ? { ...run.email, at: run.email.at.toISOString() } : null,
+    results: { offset: page.offset, limit: page.limit, total, items: docs.map(entryResultView) },
+  };
+}

@@ -1,0 +1,64 @@
+// Exactly once under the faults that cause double payments in real life: answers lost after the commit,
+// rate-limit and outage storms, and a retry of a run that partially failed.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { compensationsOf, createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ personioRetry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 200, budgetMs: 30_000, minRateLimitDelayMs: 20 } });
+});
+afterEach(async () => {
+  await h.admin.clearFaults();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('exactly once under faults', () => {
+  it('commit-then-drop on 20% of POSTs: every compensation exactly once', async () => {
+    const s = await createScenario(h, { employees: 40 });
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'commit_then_drop', rate: 0.2, seed: 7 });
+    const sync = await runSync(h, s);
+    const dropped = (await h.admin.listFaults()).find((f) => f.kind === 'commit_then_drop')?.applied ?? 0;
+    expect(dropped).toBeGreaterThan(10);
+    expect(sync.status).toBe('succeeded');
+    expect(sync.counts).toMatchObject({ compensationsCreated: 120, failed: 0 });
+    await expectExactlyOnce(h, s);
+  });
+
+  it('a 429 storm (with and without Retry-After) and a 503 storm: every compensation exactly once', async () => {
+    const s = await createScenario(h, { employees: 30 });
+    await h.admin.addFault({ path: '*', kind: 'status', status: 429, rate: 0.3, seed: 1 });
+    await h.admin.addFault({ path: '*', kind: 'status', status: 429, retryAfterSeconds: 0, rate: 0.1, seed: 2 });
+    await h.admin.addFault({ path: '*', kind: 'status', status: 503, rate: 0.2, seed: 3 });
+    const sync = await runSync(h, s);
+    const faults = await h.admin.listFaults();
+    expect(faults.reduce((sum, f) => sum + f.applied, 0)).toBeGreaterThan(20);
+    expect(sync.status).toBe('succeeded');
+    await expectExactlyOnce(h, s);
+  });
+
+  it('retrying a partially failed run pushes only what is missing', async () => {
+    const s = await createScenario(h, { employees: 20, benefits: 2 });
+    // Personio refuses 7 creations (a validation error): those entries fail, the rest goes through.
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'status', status: 400, count: 7 });
+    const first = await runSync(h, s, {}, '?resultStatus=failed&resultsLimit=50');
+    expect(first.status).toBe('partially_failed');
+    expect(first.counts).toMatchObject({ failed: 7, compensationsCreated: 33 });
+    expect(first.results.total).toBe(7);
+    expect(first.links.retry).toBe(`/v1/companies/${s.companyId}/payroll-syncs/${first.syncId}/retry`);
+    expect((await compensationsOf(h, s.persons)).length).toBe(33);
+
+    const retry = await h.api('POST', first.links.retry);
+    expect(retry.status).toBe(202);
+    await h.temporal.workflow.getHandle(retry.json.workflowId, retry.json.runId).result();
+    const second = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${retry.json.syncId}`)).json;
+    expect(second).toMatchObject({ status: 'succeeded', trigger: 'retry', retryOf: first.syncId });
+    expect(second.counts).toMatchObject({ compensationsCreated: 7, alreadyPresent: 33, failed: 0 });
+    await expectExactlyOnce(h, s);
+
+    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?status=partially_failed`);
+    expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([first.syncId]);
+  });
+});

@@ -1,0 +1,167 @@
+// The payroll sync end to end: API → Temporal → worker → sandbox, compared against what Personio holds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import {
+  compensationsOf,
+  createScenario,
+  describeCompensation,
+  expectedCompensations,
+  expectExactlyOnce,
+  putEntries,
+  runSync,
+} from '../support/payroll-scenario.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('payroll sync', () => {
+  it('pushes every entry once, creates each unmapped type once, and leaves a complete export log', async () => {
+    const s = await createScenario(h, { employees: 40 });
+    const typesBefore = await h.admin.listCompensationTypes();
+    const sync = await runSync(h, s, {}, '?resultsLimit=1000');
+    expect(sync.status).toBe('succeeded');
+    expect(sync.trigger).toBe('api');
+    expect(sync.counts).toMatchObject({
+      entries: 120,
+      employees: 40,
+      employeesMatched: 40,
+      employeesUnmatched: 0,
+      compensationsCreated: 120,
+      alreadyPresent: 0,
+      corrections: 0,
+      failed: 0,
+    });
+    await expectExactlyOnce(h, s);
+
+    const typesAfter = await h.admin.listCompensationTypes();
+    const newTypes = typesAfter.filter((t) => !typesBefore.some((b) => b.id === t.id));
+    expect(newTypes.map((t) => [t.name, t.category]).sort()).toEqual([
+      [`Internetpauschale ${s.companyId}`, 'ONE_TIME'],
+      [`Mobilitätsbudget ${s.companyId}`, 'ONE_TIME'],
+    ]);
+    expect(sync.createdCompensationTypes.map((t: { benefitKey: string; how: string }) => [t.benefitKey, t.how]).sort()).toEqual([
+      ['internet', 'created'],
+      ['mobility', 'created'],
+    ]);
+    const mappings = (await h.api('GET', `/v1/companies/${s.companyId}/benefit-mappings`)).json as { benefitKey: string; compensationTypeId: string }[];
+    expect(mappings.every((m) => m.compensationTypeId)).toBe(true);
+
+    expect(sync.results.total).toBe(120);
+    expect(sync.results.items.every((r: { status: string; personioCompensationIds: string[] }) => r.status === 'created' && r.personioCompensationIds.length === 1)).toBe(true);
+    const totalCents = s.entries.reduce((sum, e) => sum + Math.round(Number(e.amount) * 100), 0);
+    expect(sync.totals.reduce((sum: number, t: { amountCents: number }) => sum + t.amountCents, 0)).toBe(totalCents);
+    expect(sync.totals.reduce((sum: number, t: { transferredCents: number }) => sum + t.transferredCents, 0)).toBe(totalCents);
+
+    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`);
+    expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([sync.syncId]);
+  });
+
+  it('pushes nothing when the same sync runs twice', async () => {
+    const s = await createScenario(h, { employees: 10 });
+    const first = await runSync(h, s);
+    expect(first.counts.compensationsCreated).toBe(30);
+    const second = await runSync(h, s);
+    expect(second.status).toBe('succeeded');
+    expect(second.counts).toMatchObject({ compensationsCreated: 0, alreadyPresent: 30, corrections: 0 });
+    await expectExactlyOnce(h, s);
+    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`);
+    expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([second.syncId, first.syncId]);
+  });
+
+  it('a dry run reports what would happen and writes nothing to Personio', async () => {
+    const s = await createScenario(h, { employees: 5 });
+    const before = (await h.admin.listRequests()).filter((r) => r.method === 'POST').length;
+    const dry = await runSync(h, s, { dryRun: true });
+    expect(dry.status).toBe('succeeded');
+    expect(dry.dryRun).toBe(true);
+    expect(dry.counts).toMatchObject({ wouldCreate: 15, compensationsCreated: 0 });
+    const posts = (await h.admin.listRequests()).filter((r) => r.method === 'POST' && r.path !== '/v2/auth/token');
+    expect(posts.length - before).toBeLessThanOrEqual(0);
+    expect(await compensationsOf(h, s.persons)).toEqual([]);
+
+    await runSync(h, s);
+    await putEntries(h, s, s.entries.map((e, i) => (i === 0 ? { ...e, amount: (Number(e.amount) + 5).toFixed(2) } : e)));
+    const dry2 = await runSync(h, s, { dryRun: true });
+    expect(dry2.counts).toMatchObject({ wouldCreate: 0, wouldCorrect: 1, alreadyPresent: 14 });
+  });
+
+  it('pushes only the difference when an amount was raised, and reports a lowered one for manual action', async () => {
+    const s = await createScenario(h, { employees: 3, benefits: 1 });
+    await runSync(h, s);
+    const raised = s.entries.map((e, i) => (i === 0 ? { ...e, amount: (Number(e.amount) + 12.34).toFixed(2) } : e));
+    await putEntries(h, s, raised);
+    const second = await runSync(h, s, {}, '?resultsLimit=10');
+    expect(second.counts).toMatchObject({ compensationsCreated: 0, corrections: 1, alreadyPresent: 2 });
+    expect(second.results.items[0]).toMatchObject({ status: 'correction_created' });
+    const held = await compensationsOf(h, [s.persons[0]!]);
+    expect(held.map((c) => c.value).sort()).toEqual([12.34, Number(s.entries[0]!.amount)].sort());
+
+    const lowered = raised.map((e, i) => (i === 1 ? { ...e, amount: (Number(e.amount) - 1).toFixed(2) } : e));
+    await putEntries(h, s, lowered);
+    const third = await runSync(h, s, {}, '?resultsLimit=10');
+    expect(third.status).toBe('partially_failed');
+    expect(third.counts).toMatchObject({ needsManualCorrection: 1, corrections: 0, compensationsCreated: 0, alreadyPresent: 2 });
+    expect(third.results.items[1]).toMatchObject({ status: 'needs_manual_correction' });
+    expect(third.results.items[1].reason).toMatch(/correct it in Personio by hand/);
+    expect((await compensationsOf(h, s.persons)).length).toBe(4);
+  });
+
+  it('reports unmatched, inactive and duplicate-email employees and a vanished type per entry, and syncs the rest', async () => {
+    const s = await createScenario(h, {
+      employees: 4,
+      benefits: 1,
+      extraPersons: [
+        { email: 'left@example.org', first_name: 'Left', status: 'INACTIVE' },
+        { email: 'twice@example.org', first_name: 'Twin A' },
+        { email: 'TWICE@example.org', first_name: 'Twin B' },
+      ],
+    });
+    const entries = [
+      ...s.entries,
+      { employeeEmail: 'nobody@example.org', benefitKey: 'meal', amount: '10.00' },
+      { employeeEmail: 'left@example.org', benefitKey: 'meal', amount: '11.00' },
+      { employeeEmail: 'twice@example.org', benefitKey: 'meal', amount: '12.00' },
+    ];
+    await putEntries(h, s, entries);
+    const sync = await runSync(h, s, {}, '?resultsLimit=100');
+    expect(sync.status).toBe('partially_failed');
+    const byEmail = Object.fromEntries(sync.results.items.map((r: { employeeEmail: string; status: string; reason: string | null }) => [r.employeeEmail, r]));
+    expect(byEmail['nobody@example.org']).toMatchObject({ status: 'unmatched' });
+    expect(byEmail['nobody@example.org'].reason).toMatch(/No employee in Personio has this email/);
+    expect(byEmail['left@example.org']).toMatchObject({ status: 'inactive' });
+    expect(byEmail['twice@example.org']).toMatchObject({ status: 'ambiguous' });
+    expect(sync.counts).toMatchObject({ compensationsCreated: 4, employeesUnmatched: 2, employeesInactive: 1, entriesNotMatched: 3 });
+    const held = (await compensationsOf(h, s.persons)).map(describeCompensation).sort();
+    expect(held).toEqual(await expectedCompensations(h, s));
+
+    await h.admin.deleteCompensationType(s.mappedTypeId);
+    const again = await runSync(h, s, {}, '?resultsLimit=100');
+    const missing = again.results.items.filter((r: { status: string }) => r.status === 'type_missing');
+    expect(missing).toHaveLength(4);
+    expect(missing[0].reason).toMatch(/no longer exists in Personio/);
+    expect(again.status).toBe('failed');
+  });
+
+  it('rejects a second sync of the same period while one runs, naming it', async () => {
+    const s = await createScenario(h, { employees: 30 });
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'latency', latencyMs: 100 });
+    const [a, b] = await Promise.all([
+      h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period }),
+      h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([202, 409]);
+    const winner = a.status === 202 ? a : b;
+    const loser = a.status === 409 ? a : b;
+    expect(loser.headers.get('content-type')).toContain('application/problem+json');
+    expect(loser.json.runningSyncId).toBe(winner.json.syncId);
+    await h.temporal.workflow.getHandle(winner.json.workflowId, winner.json.runId).result();
+    await h.admin.clearFaults();
+    await expectExactlyOnce(h, s);
+  });
+});

@@ -1,0 +1,56 @@
+// The worker process is killed with SIGKILL in the middle of pushing, then restarted: no compensation
+// is lost and none is paid twice, including a POST Personio stored while the worker died.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { compensationsOf, createScenario, expectExactlyOnce, startSync, waitForSync } from '../support/payroll-scenario.js';
+import { waitFor } from '../support/processes.js';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
+
+let h: Harness;
+const workers: WorkerProcess[] = [];
+beforeAll(async () => {
+  h = await startHarness({ worker: 'external' });
+});
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  await h?.close();
+});
+
+async function countHeld(persons: { id: string }[]): Promise<number> {
+  return (await compensationsOf(h, persons)).length;
+}
+
+describe('worker crash', () => {
+  it('SIGKILL mid-push, then a restart: every compensation exactly once', { timeout: 180_000 }, async () => {
+    const s = await createScenario(h, { employees: 40 });
+    // Slow POSTs keep the push going long enough to kill the worker in the middle of it.
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'latency', latencyMs: 60 });
+    const first = spawnWorker(h.workerEnv());
+    workers.push(first);
+    const started = await startSync(h, s);
+
+    let held = 0;
+    const midPush = async () => {
+      held = await countHeld(s.persons);
+      return held >= 20;
+    };
+    const deadline = Date.now() + 60_000;
+    while (!(await midPush()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(held, first.output()).toBeGreaterThanOrEqual(20);
+    expect(held).toBeLessThan(120);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const heldAtKill = await countHeld(s.persons);
+    expect(heldAtKill).toBeLessThan(120);
+
+    const second = spawnWorker(h.workerEnv());
+    workers.push(second);
+    const sync = await waitForSync(h, s, started);
+    expect(sync.status, second.output()).toBe('succeeded');
+    expect(sync.counts).toMatchObject({ entries: 120, failed: 0 });
+    expect(sync.counts.compensationsCreated + sync.counts.alreadyPresent).toBe(120);
+    await expectExactlyOnce(h, s);
+    second.child.kill('SIGTERM');
+    expect(await waitFor(() => second.child.exitCode !== null || second.child.signalCode !== null, 15_000)).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+// The payroll sync of one company and period. Deterministic orchestration only: every read and write
+// happens in activities; inputs, results and history carry ids and counts, never entries or secrets.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { SyncCounts, SyncProgress, SyncStatus, SyncTrigger } from '../db/payroll-collections.js';
+import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from './search-attributes.js';
+
+export interface PayrollSyncInput {
+  syncId: string;
+  companyId: string;
+  period: string;
+  trigger: SyncTrigger;
+  dryRun: boolean;
+  retryOf?: string;
+}
+
+export interface PayrollSyncResult {
+  syncId: string;
+  status: SyncStatus;
+  counts: SyncCounts;
+}
+
+export const progressQuery = defineQuery<SyncProgress>('progress');
+
+/** Push activities in flight at once per sync; Personio's rate limit is enforced by the client. */
+export const PUSH_CONCURRENCY = 4;
+
+const NON_RETRYABLE = ['CompanyNotFound', 'SyncNotFound', 'NoEntries', 'NoPersonioCredentials'];
+
+const steps = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncResult> {
+  const progress: SyncProgress = { phase: 'starting', chunksTotal: 0, chunksDone: 0, itemsTotal: 0, itemsDone: 0 };
+  setHandler(progressQuery, () => progress);
+  upsertSearchAttributes([
+    { key: COMPANY_ID, value: input.companyId },
+    { key: PAYROLL_PERIOD, value: input.period },
+    { key: SYNC_STATUS, value: 'running' },
+  ]);
+  const info = workflowInfo();
+
+  try {
+    const begun = await bookkeeping.beginSync({ ...input, workflowId: info.workflowId, runId: info.runId });
+    if (begun.entryCount > 0) {
+      progress.phase = 'resolving_employees';
+      await steps.resolveEmployees({ syncId: input.syncId });
+      progress.phase = 'ensuring_types';
+      const types = await steps.ensureCompensationTypes({ syncId: input.syncId });
+      progress.phase = 'planning';
+      const plan = await steps.planSync({ syncId: input.syncId, benefits: types.benefits });
+      progress.phase = 'pushing';
+      progress.chunksTotal = plan.chunksTotal;
+      progress.itemsTotal = plan.itemsTotal;
+      let nextChunk = 0;
+      const pushers = Array.from({ length: Math.min(PUSH_CONCURRENCY, plan.chunksTotal) }, async () => {
+        while (nextChunk < plan.chunksTotal) {
+          const chunkNo = nextChunk++;
+          const pushed = await steps.pushChunk({ syncId: input.syncId, chunkNo });
+          progress.chunksDone++;
+          progress.itemsDone += pushed.items;
+        }
+      });
+      await Promise.all(pushers);
+    }
+    progress.phase = 'finishing';
+    const finished = await bookkeeping.finishSync({ syncId: input.syncId });
+    progress.phase = 'done';
+    upsertSearchAttributes([{ key: SYNC_STATUS, value: finished.status }]);
+    return { syncId: input.syncId, ...finished };
+  } catch (error) {
+    const message = isCancellation(error) ? 'The sync was cancelled.' : error instanceof Error ? error.message : String(error);
+    const type = error instanceof ApplicationFailure ? (error.type ?? undefined) : undefined;
+    // Recorded even when cancelled, so the export log never shows a dead run as running.
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.finishSync({ syncId: input.syncId, failure: { message: rootMessage(error) ?? message, ...(type ? { type } : {}) } }),
+    );
+    progress.phase = 'done';
+    upsertSearchAttributes([{ key: SYNC_STATUS, value: 'failed' }]);
+    throw error;
+  }
+}
+
+/** The innermost failure message (an activity's own words rather than "Activity task failed"). */
+function rootMessage(error: unknown): string | undefined {
+  let current: unknown = error;
+  let message: string | undefined;
+  while (current instanceof Error) {
+    message = current.message;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return message;
+}
