@@ -2,6 +2,7 @@
 import { createCompensationTypeActivities } from './compensation-types.js';
 import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
+import { createSendSummaryActivity } from './send-summary.js';
 import { createSyncActivities } from './sync/index.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectionTestActivities(deps),
     ...createCompensationTypeActivities(deps),
     ...createSyncActivities(deps),
+    ...createSendSummaryActivity(deps),
   };
 }
 

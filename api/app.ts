@@ -12,6 +12,7 @@ import { registerCompensationTypeRoutes } from './routes/compensation-types.js';
 import { registerConnectionTestRoutes } from './routes/connection-test.js';
 import { registerPayrollEntryRoutes } from './routes/payroll-entries.js';
 import { registerPayrollSyncRoutes } from './routes/payroll-syncs.js';
+import { registerSummaryEmailRoutes } from './routes/summary-email.js';
 import { requireJsonBody, validationHook } from './validation.js';
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | 'unreachable'> {
@@ -83,6 +84,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerBenefitMappingRoutes(app, deps);
   registerPayrollEntryRoutes(app, deps);
   registerPayrollSyncRoutes(app, deps);
+  registerSummaryEmailRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

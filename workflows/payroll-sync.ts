@@ -47,6 +47,12 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
+// The activity retries the send itself and records a failure instead of throwing: a mail problem never fails a sync.
+const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+});
+
 export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncResult> {
   const progress: SyncProgress = { phase: 'starting', chunksTotal: 0, chunksDone: 0, itemsTotal: 0, itemsDone: 0 };
   setHandler(progressQuery, () => progress);
@@ -84,6 +90,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     const finished = await bookkeeping.finishSync({ syncId: input.syncId });
     progress.phase = 'done';
     upsertSearchAttributes([{ key: SYNC_STATUS, value: finished.status }]);
+    if (!input.dryRun) await mail.sendSyncSummary({ syncId: input.syncId });
     return { syncId: input.syncId, ...finished };
   } catch (error) {
     const message = isCancellation(error) ? 'The sync was cancelled.' : error instanceof Error ? error.message : String(error);
@@ -94,6 +101,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     );
     progress.phase = 'done';
     upsertSearchAttributes([{ key: SYNC_STATUS, value: 'failed' }]);
+    if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
     throw error;
   }
 }
