@@ -6,6 +6,8 @@ import { ensureIndexes } from '../db/indexes.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createPersonioClientFactory, createPersonioCredentialRegistry, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
 import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
+import { createSmtpMailer, smtpConfigFromEnv, type Mailer } from '../email/mailer.js';
+import type { EmailConfig } from '../email/summary-sender.js';
 
 export interface PersonioClients {
   /** For syncs: patient retries within a long budget. */
@@ -19,6 +21,9 @@ export interface ActivityDeps {
   logger: Logger;
   cipher: CredentialsCipher;
   personio: PersonioClients;
+  /** SMTP for the sync summary email; without it (or `email`) the summary is recorded as skipped. */
+  mailer?: Mailer;
+  email?: EmailConfig;
 }
 
 export interface WorkerDeps extends ActivityDeps {
@@ -58,5 +63,17 @@ export async function createWorkerDeps(config: WorkerEnv): Promise<WorkerDeps> {
     keyId: config.CREDENTIALS_KEY_ID,
     previousKeys: config.CREDENTIALS_PREVIOUS_KEYS,
   });
-  return { db: mongo.db, logger, cipher, personio: createPersonioClients(personioConfigFromEnv(config), logger), close: () => mongo.close() };
+  const mailer = createSmtpMailer(smtpConfigFromEnv(config));
+  return {
+    db: mongo.db,
+    logger,
+    cipher,
+    personio: createPersonioClients(personioConfigFromEnv(config), logger),
+    mailer,
+    email: { platformBaseUrl: config.PLATFORM_BASE_URL, from: config.SMTP_FROM },
+    close: async () => {
+      mailer.close();
+      await mongo.close();
+    },
+  };
 }

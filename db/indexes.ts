@@ -11,8 +11,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
     p.entryResults.createIndex({ syncId: 1, index: 1 }),
     p.entryResults.createIndex({ syncId: 1, itemKey: 1 }),
     p.personMatches.createIndex({ syncId: 1 }),
-    p.items.createIndex({ syncId: 1, chunkNo: 1 }),
-    p.ledger.createIndex({ itemKey: 1, seq: 1 }, { unique: true }),
     p.ledger.createIndex({ companyId: 1, period: 1 }),
   ]);
 }

@@ -153,11 +153,8 @@ export interface SyncPersonMatchDoc {
 }
 
 /** One compensation to be in Personio: the aggregate of entries per (person, type, period). */
-export interface SyncItemDoc {
-  _id: string; // `${syncId}:${itemKey}`
-  syncId: string;
+export interface SyncItem {
   itemKey: string;
-  chunkNo: number;
   personId: string;
   compensationTypeId: string;
   amountCents: number;
@@ -165,20 +162,53 @@ export interface SyncItemDoc {
   effectiveFrom: string;
   benefitKeys: string[];
   benefitNames: string[];
+  /** Positions of the entries summed into this item. */
+  entryIndexes: number[];
   /** Dry run only: the type does not exist yet and would be created. */
   typeWouldBeCreated?: boolean;
-  status: 'planned' | 'created' | 'already_present' | 'correction_created' | 'needs_manual_correction' | 'failed' | 'would_create' | 'would_correct';
+}
+
+export type ItemStatus = 'created' | 'already_present' | 'correction_created' | 'needs_manual_correction' | 'failed' | 'would_create' | 'would_correct';
+
+export interface ItemOutcome {
+  itemKey: string;
+  status: ItemStatus;
   reason?: string;
   pushedBeforeCents?: number;
   personioCompensationIds?: string[];
 }
 
+/*
+ * Hot-path documents are written once and read by _id only: FerretDB (the local and CI MongoDB) scans a
+ * collection for any other query or update, so "insert, never update" keeps a 10,000-item sync fast there.
+ * Production MongoDB is just as happy with it.
+ */
+
+/** The items of one push chunk, written by the planner. */
+export interface SyncChunkPlanDoc {
+  _id: string; // `${syncId}:${chunkNo}`
+  syncId: string;
+  chunkNo: number;
+  items: SyncItem[];
+}
+
+/** The outcome of one push chunk, written once when the chunk is done. */
+export interface SyncChunkResultDoc {
+  _id: string; // `${syncId}:${chunkNo}`
+  syncId: string;
+  chunkNo: number;
+  outcomes: ItemOutcome[];
+  completedAt: Date;
+}
+
 /**
- * The push ledger: one document per compensation posted (or about to be) to Personio. `pending` is written
- * before the POST, `pushed` after it; a key not known as pushed is reconciled against Personio first.
+ * The push ledger, append-only. `${itemKey}:${seq}:pending` is inserted before a POST, `${itemKey}:${seq}`
+ * (the pushed fact, with Personio's id) after it; seq 0 is the original, 1.. are corrections. A key not
+ * known as pushed is reconciled against Personio before anything is posted.
  */
 export interface LedgerDoc {
-  _id: string; // `${itemKey}:${seq}` — seq 0 is the original, 1.. are corrections
+  _id: string;
+  kind: 'pending' | 'pushed';
   itemKey: string;
   seq: number;
   companyId: string;
@@ -189,13 +219,11 @@ export interface LedgerDoc {
   currency: string;
   effectiveFrom: string;
   marker: string;
-  status: 'pending' | 'pushed' | 'rejected';
-  personioCompensationId?: string;
   syncId: string;
+  personioCompensationId?: string;
+  /** Pushed facts found in Personio by reconciliation rather than seen in a POST answer. */
   reconciled?: boolean;
-  rejection?: string;
   createdAt: Date;
-  updatedAt: Date;
 }
 
 export interface PayrollCollections {
@@ -204,7 +232,8 @@ export interface PayrollCollections {
   syncRuns: Collection<SyncRunDoc>;
   entryResults: Collection<SyncEntryResultDoc>;
   personMatches: Collection<SyncPersonMatchDoc>;
-  items: Collection<SyncItemDoc>;
+  chunkPlans: Collection<SyncChunkPlanDoc>;
+  chunkResults: Collection<SyncChunkResultDoc>;
   ledger: Collection<LedgerDoc>;
 }
 
@@ -215,7 +244,8 @@ export function payrollCollections(db: Db): PayrollCollections {
     syncRuns: db.collection<SyncRunDoc>('sync_runs'),
     entryResults: db.collection<SyncEntryResultDoc>('sync_entry_results'),
     personMatches: db.collection<SyncPersonMatchDoc>('sync_person_matches'),
-    items: db.collection<SyncItemDoc>('sync_items'),
+    chunkPlans: db.collection<SyncChunkPlanDoc>('sync_chunk_plans'),
+    chunkResults: db.collection<SyncChunkResultDoc>('sync_chunk_results'),
     ledger: db.collection<LedgerDoc>('push_ledger'),
   };
 }

@@ -1,6 +1,19 @@
-// Closes a run in the export log: counts, money totals per benefit and the final status.
+// Closes a run in the export log: per-entry results, counts, money totals per benefit, final status.
 import { collections } from '../../db/collections.js';
-import { payrollCollections, type BenefitTotal, type EntryResultStatus, type SyncCounts, type SyncStatus } from '../../db/payroll-collections.js';
+import { insertOnce } from '../../db/insert-once.js';
+import {
+  payrollCollections,
+  type BenefitTotal,
+  type EntryResultStatus,
+  type ItemOutcome,
+  type PeriodEntry,
+  type SyncCounts,
+  type SyncEntryResultDoc,
+  type SyncItem,
+  type SyncRunDoc,
+  type SyncStatus,
+} from '../../db/payroll-collections.js';
+import { iterateEntries } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadRun } from './sync-context.js';
 
@@ -19,21 +32,40 @@ export interface FinishSyncResult {
 
 export function createFinishSyncActivity(deps: ActivityDeps) {
   const p = payrollCollections(deps.db);
+
+  /** Per-entry results of pushed items, from the chunk outcomes (an unfinished chunk leaves its entries `pending`). */
+  async function writeItemResults(run: SyncRunDoc): Promise<ItemOutcome[]> {
+    const chunksTotal = run.plan?.chunksTotal ?? 0;
+    const byItem = new Map<string, { item: SyncItem; outcome?: ItemOutcome }>();
+    for (let chunkNo = 0; chunkNo < chunksTotal; chunkNo++) {
+      const [plan, result] = await Promise.all([p.chunkPlans.findOne({ _id: `${run._id}:${chunkNo}` }), p.chunkResults.findOne({ _id: `${run._id}:${chunkNo}` })]);
+      const outcomes = new Map((result?.outcomes ?? []).map((o) => [o.itemKey, o]));
+      for (const item of plan?.items ?? []) byItem.set(item.itemKey, { item, ...(outcomes.has(item.itemKey) ? { outcome: outcomes.get(item.itemKey) } : {}) });
+    }
+    if (byItem.size === 0 || !run.entrySetId) return [];
+    const itemOfEntry = new Map<number, { item: SyncItem; outcome?: ItemOutcome }>();
+    for (const value of byItem.values()) for (const index of value.item.entryIndexes) itemOfEntry.set(index, value);
+    const results: SyncEntryResultDoc[] = [];
+    for await (const entry of iterateEntries(deps.db, run.entrySetId, run.entryChunkCount ?? 0)) {
+      const owner = itemOfEntry.get(entry.index);
+      if (owner) results.push(resultOf(run, entry, owner.item, owner.outcome));
+    }
+    await insertOnce(p.entryResults, results);
+    return [...byItem.values()].map((v) => v.outcome).filter((o): o is ItemOutcome => o !== undefined);
+  }
+
   return {
     async finishSync(input: FinishSyncInput): Promise<FinishSyncResult> {
       const run = await loadRun(deps.db, input.syncId);
+      const outcomes = await writeItemResults(run);
       const matches = await p.personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
-      const items = await p.items.find({ syncId: input.syncId }, { projection: { status: 1 } }).toArray();
-      const itemCount = (status: string) => items.filter((i) => i.status === status).length;
+      const itemCount = (status: ItemOutcome['status']) => outcomes.filter((o) => o.status === status).length;
       const mappings = (await collections(deps.db).benefitMappings.findOne({ _id: run.companyId }))?.mappings ?? [];
 
       const totals = new Map<string, BenefitTotal>();
       let entriesNotMatched = 0;
       let entriesTransferred = 0;
-      let entries = 0;
-      const cursor = p.entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1, compensationTypeId: 1 } });
-      for await (const result of cursor) {
-        entries++;
+      for await (const result of p.entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) {
         const mapping = mappings.find((m) => m.benefitKey === result.benefitKey);
         const total = totals.get(result.benefitKey) ?? {
           benefitKey: result.benefitKey,
@@ -54,7 +86,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       }
 
       const counts: SyncCounts = {
-        entries: run.entryCount ?? entries,
+        entries: run.entryCount ?? 0,
         employees: matches.length,
         employeesMatched: matches.filter((m) => m.outcome === 'matched').length,
         employeesUnmatched: matches.filter((m) => m.outcome === 'unmatched' || m.outcome === 'ambiguous').length,
@@ -91,5 +123,20 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       deps.logger.info('sync finished', { syncId: input.syncId, companyId: run.companyId, period: run.period, status, dryRun: run.dryRun });
       return { status, counts };
     },
+  };
+}
+
+function resultOf(run: SyncRunDoc, entry: PeriodEntry, item: SyncItem, outcome: ItemOutcome | undefined): SyncEntryResultDoc {
+  return {
+    _id: `${run._id}:${entry.index}`,
+    syncId: run._id,
+    companyId: run.companyId,
+    ...entry,
+    status: outcome?.status ?? 'pending',
+    ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: 'The sync ended before this compensation was pushed; retry the sync.' }),
+    personId: item.personId,
+    compensationTypeId: item.compensationTypeId,
+    itemKey: item.itemKey,
+    personioCompensationIds: outcome?.personioCompensationIds ?? [],
   };
 }

@@ -1,6 +1,13 @@
 // Turns the period's entries into compensation items: one per (person, type), summing the entries of
 // benefits mapped to the same type. Entries that cannot be pushed get their final result here.
-import { payrollCollections, type SyncEntryResultDoc, type SyncItemDoc, type SyncPersonMatchDoc } from '../../db/payroll-collections.js';
+import { insertOnce } from '../../db/insert-once.js';
+import {
+  payrollCollections,
+  type SyncChunkPlanDoc,
+  type SyncEntryResultDoc,
+  type SyncItem,
+  type SyncPersonMatchDoc,
+} from '../../db/payroll-collections.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
 import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
@@ -10,7 +17,6 @@ import { loadRun, requireEntrySet } from './sync-context.js';
 
 /** Items per push activity: small enough to heartbeat often, large enough to keep the history short. */
 export const ITEM_CHUNK_SIZE = 50;
-const WRITE_BATCH = 1000;
 
 type NotMatched = Exclude<SyncPersonMatchDoc['outcome'], 'matched'>;
 
@@ -25,10 +31,6 @@ export interface PlanResult {
   chunksTotal: number;
 }
 
-async function writeInBatches<T extends { _id: string }>(docs: T[], write: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < docs.length; i += WRITE_BATCH) await write(docs.slice(i, i + WRITE_BATCH));
-}
-
 export function createPlanSyncActivity(deps: ActivityDeps) {
   return {
     async planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {
@@ -39,20 +41,20 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
       const benefits = new Map(input.benefits.map((b) => [b.benefitKey, b]));
       const effectiveFrom = periodEffectiveDate(run.period);
 
-      const results: SyncEntryResultDoc[] = [];
-      const items = new Map<string, Omit<SyncItemDoc, 'chunkNo'>>();
+      const finalResults: SyncEntryResultDoc[] = [];
+      const items = new Map<string, SyncItem>();
       for await (const entry of iterateEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0)) {
         const base = { _id: `${input.syncId}:${entry.index}`, syncId: input.syncId, companyId: run.companyId, ...entry };
         const match = matches.get(entry.employeeEmail);
-        const benefit = benefits.get(entry.benefitKey);
         if (!match || match.outcome !== 'matched') {
           const outcome: NotMatched = match && match.outcome !== 'matched' ? match.outcome : 'unmatched';
-          results.push({ ...base, status: outcome, reason: MATCH_REASONS[outcome](match) });
+          finalResults.push({ ...base, status: outcome, reason: MATCH_REASONS[outcome](match) });
           continue;
         }
         const personId = match.personId as string;
+        const benefit = benefits.get(entry.benefitKey);
         if (!benefit || benefit.status === 'type_missing') {
-          results.push({ ...base, status: 'type_missing', personId, reason: benefit?.status === 'type_missing' ? benefit.reason : `Benefit "${entry.benefitKey}" is unknown.` });
+          finalResults.push({ ...base, status: 'type_missing', personId, reason: benefit?.status === 'type_missing' ? benefit.reason : `Benefit "${entry.benefitKey}" is unknown.` });
           continue;
         }
         const typeId = benefit.status === 'ok' ? benefit.compensationTypeId : `new:${entry.benefitKey}`;
@@ -60,14 +62,13 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
         const item = items.get(itemKey);
         if (item) {
           item.amountCents += entry.amountCents;
+          item.entryIndexes.push(entry.index);
           if (!item.benefitKeys.includes(entry.benefitKey)) {
             item.benefitKeys.push(entry.benefitKey);
             item.benefitNames.push(benefit.benefitName);
           }
         } else {
           items.set(itemKey, {
-            _id: `${input.syncId}:${itemKey}`,
-            syncId: input.syncId,
             itemKey,
             personId,
             compensationTypeId: typeId,
@@ -76,23 +77,22 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
             effectiveFrom,
             benefitKeys: [entry.benefitKey],
             benefitNames: [benefit.benefitName],
+            entryIndexes: [entry.index],
             ...(benefit.status === 'would_create' ? { typeWouldBeCreated: true } : {}),
-            status: 'planned',
           });
         }
-        results.push({ ...base, status: 'pending', personId, compensationTypeId: typeId, itemKey });
       }
 
       // Sorted by person so a person's items share a chunk and one listing serves them all.
       const ordered = [...items.values()].sort((a, b) => a.personId.localeCompare(b.personId) || a.compensationTypeId.localeCompare(b.compensationTypeId));
-      const itemDocs: SyncItemDoc[] = ordered.map((item, i) => ({ ...item, chunkNo: Math.floor(i / ITEM_CHUNK_SIZE) }));
-      await writeInBatches(results, (batch) =>
-        p.entryResults.bulkWrite(batch.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false }),
-      );
-      await writeInBatches(itemDocs, (batch) =>
-        p.items.bulkWrite(batch.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false }),
-      );
-      const plan = { itemsTotal: itemDocs.length, chunksTotal: Math.ceil(itemDocs.length / ITEM_CHUNK_SIZE) };
+      const chunks: SyncChunkPlanDoc[] = [];
+      for (let i = 0; i < ordered.length; i += ITEM_CHUNK_SIZE) {
+        const chunkNo = i / ITEM_CHUNK_SIZE;
+        chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + ITEM_CHUNK_SIZE) });
+      }
+      await insertOnce(p.entryResults, finalResults);
+      await insertOnce(p.chunkPlans, chunks, 100);
+      const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length };
       await p.syncRuns.updateOne({ _id: input.syncId }, { $set: { plan } });
       return plan;
     },

@@ -1,19 +1,20 @@
 // Pushes one chunk of compensation items to Personio, exactly once, through the ledger:
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
-import { Context } from '@temporalio/activity';
-import type { Db } from 'mongodb';
-import { payrollCollections, type LedgerDoc, type SyncItemDoc } from '../../db/payroll-collections.js';
-import { compensationComment, ledgerIdOf, markerOf, markersIn } from '../../payroll/item-key.js';
-import { decideItem, needsReconciliation, type ItemDecision } from '../../payroll/reconcile.js';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { insertOnce } from '../../db/insert-once.js';
+import { payrollCollections, type ItemOutcome, type SyncItem, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { compensationComment, markerOf, markersIn } from '../../payroll/item-key.js';
+import { decideItem, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors, toActivityFailure } from '../personio-failure.js';
+import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from './ledger.js';
 import { forEachLimited, loadRun } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
-const POSTS_IN_FLIGHT = 4;
-/** Lost answers reconciled in place before the activity gives the item back to Temporal's retries. */
+const POSTS_IN_FLIGHT = 8;
+/** Lost answers reconciled in place before the activity hands the chunk back to Temporal's retries. */
 const INLINE_RECONCILE_ATTEMPTS = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,65 +28,54 @@ export interface PushChunkResult {
   failed: number;
 }
 
-type ItemOutcome = Pick<SyncItemDoc, 'reason' | 'pushedBeforeCents' | 'personioCompensationIds'> & { status: Exclude<SyncItemDoc['status'], 'planned'> };
+function summarize(outcomes: ItemOutcome[]): PushChunkResult {
+  const count = (...statuses: ItemOutcome['status'][]) => outcomes.filter((o) => statuses.includes(o.status)).length;
+  return {
+    items: outcomes.length,
+    created: count('created', 'would_create'),
+    corrections: count('correction_created', 'would_correct'),
+    alreadyPresent: count('already_present'),
+    needsManualCorrection: count('needs_manual_correction'),
+    failed: count('failed'),
+  };
+}
 
-async function recordReconciled(db: Db, item: SyncItemDoc, run: { companyId: string; period: string; _id: string }, decision: ItemDecision): Promise<void> {
-  const { ledger } = payrollCollections(db);
-  for (const found of decision.reconciled) {
-    const now = new Date();
-    await ledger.updateOne(
-      { _id: ledgerIdOf(item.itemKey, found.seq) },
-      {
-        $set: { status: 'pushed', personioCompensationId: found.personioCompensationId, amountCents: found.amountCents, reconciled: true, updatedAt: now },
-        $setOnInsert: {
-          itemKey: item.itemKey,
-          seq: found.seq,
-          companyId: run.companyId,
-          period: run.period,
-          personId: item.personId,
-          compensationTypeId: item.compensationTypeId,
-          currency: item.currency,
-          effectiveFrom: item.effectiveFrom,
-          marker: markerOf(item.itemKey, found.seq),
-          syncId: run._id,
-          createdAt: now,
-        },
-      },
-      { upsert: true },
-    );
-  }
+/** Our post in a listing: by marker, or — when Personio returns no comments — by type, date and amount. */
+function findOwnPost(item: SyncItem, seq: number, amountCents: number, held: PersonioCompensation[], claimed: Set<string>): PersonioCompensation | undefined {
+  const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
+  if (held.some((c) => c.comment !== undefined)) return candidates.find((c) => markersIn(c.comment, item.itemKey).includes(seq));
+  return candidates.find((c) => c.amountCents === amountCents && !claimed.has(c.id));
+}
+
+interface PlannedPost {
+  index: number;
+  item: SyncItem;
+  seq: number;
+  amountCents: number;
+  pushedBeforeCents: number;
+  knownIds: string[];
 }
 
 export function createPushChunkActivity(deps: ActivityDeps) {
   const p = payrollCollections(deps.db);
 
-  async function post(client: PersonioClient, item: SyncItemDoc, run: { companyId: string; period: string; _id: string }, seq: number, amountCents: number): Promise<ItemOutcome> {
-    const marker = markerOf(item.itemKey, seq);
-    // An attempt Temporal has given up on (timed out, cancelled) must not post any more.
-    Context.current().cancellationSignal.throwIfAborted();
-    const now = new Date();
-    // `pending` before the POST: if the answer is lost, the next attempt reconciles instead of posting blind.
-    await p.ledger.updateOne(
-      { _id: ledgerIdOf(item.itemKey, seq), status: { $ne: 'pushed' } },
-      {
-        $set: { status: 'pending', amountCents, syncId: run._id, updatedAt: now },
-        $setOnInsert: {
-          itemKey: item.itemKey,
-          seq,
-          companyId: run.companyId,
-          period: run.period,
-          personId: item.personId,
-          compensationTypeId: item.compensationTypeId,
-          currency: item.currency,
-          effectiveFrom: item.effectiveFrom,
-          marker,
-          createdAt: now,
-        },
-      },
-      { upsert: true },
-    );
-    const comment = compensationComment({ benefitNames: item.benefitNames, period: run.period, marker, correction: seq > 0 });
+  /** Posts one compensation; a lost answer is reconciled in place (look first, then post again). */
+  async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[]): Promise<ItemOutcome> {
+    const { item, seq, amountCents } = planned;
+    const comment = compensationComment({ benefitNames: item.benefitNames, period: ctx.period, marker: markerOf(item.itemKey, seq), correction: seq > 0 });
+    const claimed = new Set(planned.knownIds);
+    const pushedOutcome = (personioCompensationId: string, reconciled: boolean, actualCents: number): ItemOutcome => {
+      pushed.push({ item, seq, amountCents: actualCents, personioCompensationId, ...(reconciled ? { reconciled } : {}) });
+      return {
+        itemKey: item.itemKey,
+        status: seq === 0 ? 'created' : 'correction_created',
+        pushedBeforeCents: planned.pushedBeforeCents,
+        personioCompensationIds: [...planned.knownIds, personioCompensationId],
+      };
+    };
     for (let attempt = 1; ; attempt++) {
+      // An attempt Temporal has given up on (timed out, cancelled) must not post any more.
+      Context.current().cancellationSignal.throwIfAborted();
       try {
         const created = await client.createCompensation({
           personId: item.personId,
@@ -95,54 +85,72 @@ export function createPushChunkActivity(deps: ActivityDeps) {
           effectiveFrom: item.effectiveFrom,
           comment,
         });
-        return await markPushed(item, seq, created.id);
+        return pushedOutcome(created.id, false, amountCents);
       } catch (error) {
         if (isPersonioError(error) && !error.retryable) {
           // Refused (validation, permission, unknown person or type): nothing was stored in Personio.
-          await p.ledger.updateOne({ _id: ledgerIdOf(item.itemKey, seq) }, { $set: { status: 'rejected', rejection: error.message, updatedAt: new Date() } });
-          return { status: 'failed', reason: error.detail ? `${error.message} (${error.detail})` : error.message };
+          return {
+            itemKey: item.itemKey,
+            status: 'failed',
+            reason: error.detail ? `${error.message} (${error.detail})` : error.message,
+            pushedBeforeCents: planned.pushedBeforeCents,
+            personioCompensationIds: planned.knownIds,
+          };
         }
         if (!isPersonioError(error) || !error.commitUnknown || attempt >= INLINE_RECONCILE_ATTEMPTS) throw toActivityFailure(error);
         // The POST may have been stored although no answer came back: look before posting again.
         await sleep(Math.min(250 * 2 ** attempt, 4_000));
-        const held = await mapPersonioErrors(() => client.listCompensations({ period: run.period, personIds: [item.personId] }));
-        const found = await findOwnPost(item, seq, amountCents, held);
-        if (found) return await markPushed(item, seq, found.id, true);
+        const held = await mapPersonioErrors(() => client.listCompensations({ period: ctx.period, personIds: [item.personId] }));
+        const found = findOwnPost(item, seq, amountCents, held, claimed);
+        if (found) return pushedOutcome(found.id, true, found.amountCents);
       }
     }
   }
 
-  /** Our post in Personio's listing: by marker, or — when Personio returns no comments — by type, date and amount. */
-  async function findOwnPost(item: SyncItemDoc, seq: number, amountCents: number, held: PersonioCompensation[]): Promise<PersonioCompensation | undefined> {
-    const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
-    if (held.some((c) => c.comment !== undefined)) return candidates.find((c) => markersIn(c.comment, item.itemKey).includes(seq));
-    const claimed = new Set(
-      (await p.ledger.find({ itemKey: item.itemKey, status: 'pushed' }).toArray()).map((d) => d.personioCompensationId).filter(Boolean),
+  /** Decides one item from its ledger and Personio's listing: an outcome now, or a post to make. */
+  function decide(run: SyncRunDoc, index: number, item: SyncItem, ledger: ItemLedger, listing: PersonioCompensation[] | undefined, reconciledFacts: PushedFact[]): ItemOutcome | PlannedPost {
+    if (item.typeWouldBeCreated) return { itemKey: item.itemKey, status: 'would_create', pushedBeforeCents: 0 };
+    const decision = decideItem(
+      { itemKey: item.itemKey, compensationTypeId: item.compensationTypeId, effectiveFrom: item.effectiveFrom, desiredCents: item.amountCents },
+      ledger,
+      listing,
     );
-    return candidates.find((c) => c.amountCents === amountCents && !claimed.has(c.id));
-  }
-
-  async function markPushed(item: SyncItemDoc, seq: number, personioCompensationId: string, reconciled = false): Promise<ItemOutcome> {
-    await p.ledger.updateOne(
-      { _id: ledgerIdOf(item.itemKey, seq) },
-      { $set: { status: 'pushed', personioCompensationId, updatedAt: new Date(), ...(reconciled ? { reconciled: true } : {}) } },
-    );
-    return { status: seq === 0 ? 'created' : 'correction_created', personioCompensationIds: [personioCompensationId] };
+    for (const found of decision.reconciled) reconciledFacts.push({ item, ...found, reconciled: true });
+    const knownIds = [...ledger.pushed.map((f) => f.personioCompensationId), ...decision.reconciled.map((r) => r.personioCompensationId)];
+    if (decision.action === 'none') {
+      // Posted by an earlier attempt of this very sync: report what this sync did, not "already there".
+      const byThisSync = ledger.pushed.filter((f) => f.syncId === run._id);
+      const status =
+        decision.outcome === 'already_present' && byThisSync.length > 0 ? (byThisSync.some((f) => f.seq > 0) ? 'correction_created' : 'created') : decision.outcome;
+      return {
+        itemKey: item.itemKey,
+        status,
+        pushedBeforeCents: decision.pushedCents,
+        personioCompensationIds: knownIds,
+        ...(decision.outcome === 'needs_manual_correction'
+          ? { reason: `Personio already holds ${decision.pushedCents} cents for this compensation, more than the ${item.amountCents} cents now due: correct it in Personio by hand.` }
+          : {}),
+      };
+    }
+    if (run.dryRun) {
+      return { itemKey: item.itemKey, status: decision.kind === 'original' ? 'would_create' : 'would_correct', pushedBeforeCents: decision.pushedCents, personioCompensationIds: knownIds };
+    }
+    return { index, item, seq: decision.seq, amountCents: decision.amountCents, pushedBeforeCents: decision.pushedCents, knownIds };
   }
 
   return {
     async pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
-      const run = await loadRun(deps.db, input.syncId);
-      const all = await p.items.find({ syncId: input.syncId, chunkNo: input.chunkNo }).toArray();
-      // Items finished by an earlier attempt of this activity keep their result.
-      const todo = all.filter((item) => item.status === 'planned');
-      const ledgerDocs = await p.ledger.find({ itemKey: { $in: todo.map((i) => i.itemKey) } }).toArray();
-      const ledgerOf = new Map<string, LedgerDoc[]>();
-      for (const doc of ledgerDocs) ledgerOf.set(doc.itemKey, [...(ledgerOf.get(doc.itemKey) ?? []), doc]);
+      const chunkId = `${input.syncId}:${input.chunkNo}`;
+      const done = await p.chunkResults.findOne({ _id: chunkId });
+      if (done) return summarize(done.outcomes);
+      const [run, plan] = await Promise.all([loadRun(deps.db, input.syncId), p.chunkPlans.findOne({ _id: chunkId })]);
+      if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, 'ChunkNotFound');
+      const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
 
-      const pushable = todo.filter((item) => !item.typeWouldBeCreated);
-      const toReconcile = pushable.filter((item) => needsReconciliation(ledgerOf.get(item.itemKey) ?? []));
-      const client = pushable.length > 0 ? await personioClientFor(deps, run.companyId, 'sync') : undefined;
+      const ledgers = await readChunkLedgers(deps.db, ctx, chunkId, plan.items);
+      const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
+      const pushable = plan.items.some((item) => !item.typeWouldBeCreated);
+      const client = pushable ? await personioClientFor(deps, run.companyId, 'sync') : undefined;
       const listing = new Map<string, PersonioCompensation[]>();
       if (client && toReconcile.length > 0) {
         const personIds = [...new Set(toReconcile.map((item) => item.personId))];
@@ -151,62 +159,34 @@ export function createPushChunkActivity(deps: ActivityDeps) {
         for (const comp of compensations) listing.get(comp.personId)?.push(comp);
       }
 
-      let done = 0;
-      await forEachLimited(todo, POSTS_IN_FLIGHT, async (item) => {
-        let outcome: ItemOutcome;
-        if (item.typeWouldBeCreated) outcome = { status: 'would_create', pushedBeforeCents: 0 };
-        else {
-          const ledger = ledgerOf.get(item.itemKey) ?? [];
-          const decision = decideItem(
-            { itemKey: item.itemKey, compensationTypeId: item.compensationTypeId, effectiveFrom: item.effectiveFrom, desiredCents: item.amountCents },
-            ledger,
-            listing.get(item.personId),
-          );
-          if (!run.dryRun) await recordReconciled(deps.db, item, run, decision);
-          const knownIds = [
-            ...ledger.filter((d) => d.status === 'pushed' && d.personioCompensationId).map((d) => d.personioCompensationId as string),
-            ...decision.reconciled.map((r) => r.personioCompensationId),
-          ];
-          if (decision.action === 'none') {
-            // Pushed by an earlier attempt of this very sync: report what this sync did, not "already there".
-            const byThisSync = ledger.filter((d) => d.status === 'pushed' && d.syncId === run._id);
-            const status =
-              decision.outcome === 'already_present' && byThisSync.length > 0
-                ? byThisSync.some((d) => d.seq > 0) ? 'correction_created' : 'created'
-                : decision.outcome;
-            outcome = {
-              status,
-              pushedBeforeCents: decision.pushedCents,
-              personioCompensationIds: knownIds,
-              ...(decision.outcome === 'needs_manual_correction'
-                ? { reason: `Personio already holds ${decision.pushedCents} cents for this compensation, more than the ${item.amountCents} cents now due: correct it in Personio by hand.` }
-                : {}),
-            };
-          } else if (run.dryRun) {
-            outcome = { status: decision.kind === 'original' ? 'would_create' : 'would_correct', pushedBeforeCents: decision.pushedCents, personioCompensationIds: knownIds };
-          } else {
-            const posted = await post(client as PersonioClient, item, run, decision.seq, decision.amountCents);
-            outcome = { ...posted, pushedBeforeCents: decision.pushedCents, personioCompensationIds: [...knownIds, ...(posted.personioCompensationIds ?? [])] };
-          }
-        }
-        await p.items.updateOne({ _id: item._id }, { $set: outcome });
-        await p.entryResults.updateMany(
-          { syncId: input.syncId, itemKey: item.itemKey },
-          { $set: { status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), personioCompensationIds: outcome.personioCompensationIds ?? [] } },
-        );
-        Context.current().heartbeat({ chunkNo: input.chunkNo, done: ++done, total: todo.length });
+      const outcomes: ItemOutcome[] = new Array(plan.items.length);
+      const reconciledFacts: PushedFact[] = [];
+      const posts: PlannedPost[] = [];
+      plan.items.forEach((item, index) => {
+        const decided = decide(run, index, item, ledgers[index] as ItemLedger, listing.get(item.personId), reconciledFacts);
+        if ('seq' in decided) posts.push(decided);
+        else outcomes[index] = decided;
       });
 
-      const finished = await p.items.find({ syncId: input.syncId, chunkNo: input.chunkNo }, { projection: { status: 1 } }).toArray();
-      const count = (...statuses: SyncItemDoc['status'][]) => finished.filter((i) => statuses.includes(i.status)).length;
-      return {
-        items: finished.length,
-        created: count('created', 'would_create'),
-        corrections: count('correction_created', 'would_correct'),
-        alreadyPresent: count('already_present'),
-        needsManualCorrection: count('needs_manual_correction'),
-        failed: count('failed'),
-      };
+      if (!run.dryRun) {
+        await recordPushed(deps.db, ctx, reconciledFacts);
+        if (posts.length > 0) await markChunkStarted(deps.db, chunkId);
+        // Durable before the first POST: a lost answer is then always reconciled, never posted blind.
+        await recordPending(deps.db, ctx, posts);
+        const pushed: PushedFact[] = [];
+        let processed = 0;
+        try {
+          await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
+            outcomes[planned.index] = await post(client as PersonioClient, ctx, planned, pushed);
+            Context.current().heartbeat({ chunkNo: input.chunkNo, posted: ++processed, total: posts.length });
+          });
+        } finally {
+          await recordPushed(deps.db, ctx, pushed);
+        }
+      }
+      // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
+      await insertOnce(p.chunkResults, [{ _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() }]);
+      return summarize(outcomes);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Finds every employee of the period's entries in Personio by email, in batches, resumable.
 import { Context } from '@temporalio/activity';
+import { insertOnce } from '../../db/insert-once.js';
 import { payrollCollections, type SyncPersonMatchDoc } from '../../db/payroll-collections.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
@@ -48,12 +49,7 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
             docs.push({ ...base, outcome: person.status === 'INACTIVE' ? 'inactive' : 'matched', personId: person.id, ...(name ? { name } : {}) });
           }
         }
-        if (docs.length > 0) {
-          await personMatches.bulkWrite(
-            docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-            { ordered: false },
-          );
-        }
+        await insertOnce(personMatches, docs);
         Context.current().heartbeat({ resolved: done.size + i + batch.length, total: emails.size });
       }
 

@@ -14,14 +14,24 @@ export function requireEntrySet(run: SyncRunDoc): string {
   return run.entrySetId;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight. After a failure no new item is started, and it
+ * rethrows only once every item in flight has settled: a POST must never outlive the attempt that made it,
+ * or a retried attempt could post the same compensation while the first is still on the wire.
+ */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const item = items[next++] as T;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(runners);
+  if (failure) throw failure.error;
 }

@@ -8,6 +8,8 @@ import { createPersonioClients, type ActivityDeps } from '../../activities/deps.
 import { createApp } from '../../api/app.js';
 import { ensureIndexes } from '../../db/indexes.js';
 import { createLogger } from '../../observability/logger.js';
+import { createSmtpMailer } from '../../email/mailer.js';
+import type { EmailRetryConfig } from '../../email/summary-sender.js';
 import type { PersonioRetryConfig } from '../../personio/index.js';
 import { createSandboxAdmin, startSandbox, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
@@ -35,7 +37,14 @@ export interface HarnessOptions {
   connectionTestWaitMs?: number;
   /** 'external': no worker in the test process; spawn worker processes with `workerEnv()`. */
   worker?: 'in-process' | 'external';
+  /** SMTP server for the summary email (default: the stack's mail catcher); a closed port makes sends fail. */
+  smtpUrl?: string;
+  emailRetry?: EmailRetryConfig;
 }
+
+/** Base of the export-log links in the summary emails of harness workers. */
+export const HARNESS_PLATFORM_BASE_URL = 'http://platform.test';
+export const HARNESS_MAIL_FROM = 'Payroll Sync <payroll-sync@harness.test>';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -62,6 +71,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
       },
       logger,
     ),
+    mailer: createSmtpMailer({ url: opts.smtpUrl ?? stack().smtpUrl, tlsRejectUnauthorized: true, requireTls: false }),
+    email: { platformBaseUrl: HARNESS_PLATFORM_BASE_URL, from: HARNESS_MAIL_FROM, retry: opts.emailRetry ?? { attempts: 3, baseDelayMs: 100 } },
   };
   const taskQueue = uniqueTaskQueue('harness');
   const workerConnection = await connectWorkerConnection();
@@ -123,7 +134,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
       CREDENTIALS_KEY_ID: 'test-key',
       PERSONIO_BASE_URL: sandbox.url,
       PERSONIO_REQUESTS_PER_MINUTE: String(opts.personioRequestsPerMinute ?? 6_000),
-      SMTP_URL: stack().smtpUrl,
+      SMTP_URL: opts.smtpUrl ?? stack().smtpUrl,
+      SMTP_FROM: HARNESS_MAIL_FROM,
+      PLATFORM_BASE_URL: HARNESS_PLATFORM_BASE_URL,
       LOG_LEVEL: 'warn',
     };
   }
@@ -145,6 +158,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       worker?.shutdown();
       await workerRun;
       await workerConnection.close();
+      deps.mailer?.close();
       await temporal.close();
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();

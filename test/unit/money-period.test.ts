@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { centsToDecimalString, decimalToCents } from '../../payroll/money.js';
+import { periodEffectiveDate, shiftPeriod } from '../../payroll/period.js';
+
+describe('money', () => {
+  it('turns decimals into exact cents without float drift', () => {
+    expect(decimalToCents(0.1 + 0.2)).toBeUndefined(); // 0.30000000000000004 has more than 2 places
+    expect(decimalToCents('19.99')).toBe(1999);
+    expect(decimalToCents(1234.5)).toBe(123450);
+    expect(decimalToCents('0.07')).toBe(7);
+    expect(decimalToCents('1.234')).toBeUndefined();
+    expect(decimalToCents('-1')).toBeUndefined();
+    expect(decimalToCents('1e3')).toBeUndefined();
+    expect(centsToDecimalString(123450)).toBe('1234.50');
+    expect(centsToDecimalString(7)).toBe('0.07');
+  });
+});
+
+describe('period', () => {
+  it('dates compensations on the last day of the month, leap years included', () => {
+    expect(periodEffectiveDate('2026-02')).toBe('2026-02-28');
+    expect(periodEffectiveDate('2028-02')).toBe('2028-02-29');
+    expect(periodEffectiveDate('2026-12')).toBe('2026-12-31');
+  });
+  it('shifts across year boundaries', () => {
+    expect(shiftPeriod('2026-01', -1)).toBe('2025-12');
+    expect(shiftPeriod('2026-12', 1)).toBe('2027-01');
+  });
+});
