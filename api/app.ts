@@ -11,6 +11,8 @@ import { registerCompanyRoutes } from './routes/companies.js';
 import { registerCompensationTypeRoutes } from './routes/compensation-types.js';
 import { registerConnectionTestRoutes } from './routes/connection-test.js';
 import { registerPayrollEntryRoutes } from './routes/payroll-entries.js';
+import { registerFailedSyncRoutes } from './routes/failed-syncs.js';
+import { registerPayrollScheduleRoutes } from './routes/payroll-schedule.js';
 import { registerPayrollSyncRoutes } from './routes/payroll-syncs.js';
 import { registerSummaryEmailRoutes } from './routes/summary-email.js';
 import { requireJsonBody, validationHook } from './validation.js';
@@ -85,6 +87,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerPayrollEntryRoutes(app, deps);
   registerPayrollSyncRoutes(app, deps);
   registerSummaryEmailRoutes(app, deps);
+  registerPayrollScheduleRoutes(app, deps);
+  registerFailedSyncRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -6,3 +6,6 @@ export const PAYROLL_PERIOD = defineSearchAttributeKey('PayrollPeriod', SearchAt
 export const SYNC_STATUS = defineSearchAttributeKey('SyncStatus', SearchAttributeType.KEYWORD);
 
 export const CUSTOM_SEARCH_ATTRIBUTES = [COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS] as const;
+
+/** Set by Temporal on workflows started by a schedule: the time the run was scheduled for. */
+export const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -27,3 +27,18 @@ describe('period', () => {
     expect(shiftPeriod('2026-12', 1)).toBe('2027-01');
   });
 });
+
+import { periodForScheduledTime } from '../../payroll/schedule-period.js';
+
+describe('scheduled period', () => {
+  it('takes the month of the scheduled time in the schedule’s time zone, winter and summer', () => {
+    // 00:30 on the 1st in Berlin is still the previous day in UTC.
+    const winter = new Date('2025-12-31T23:30:00Z'); // 2026-01-01 00:30 CET
+    const summer = new Date('2026-06-30T22:30:00Z'); // 2026-07-01 00:30 CEST
+    expect(periodForScheduledTime(winter, 'Europe/Berlin', 'current')).toBe('2026-01');
+    expect(periodForScheduledTime(winter, 'Europe/Berlin', 'previous')).toBe('2025-12');
+    expect(periodForScheduledTime(summer, 'Europe/Berlin', 'current')).toBe('2026-07');
+    expect(periodForScheduledTime(summer, 'Europe/Berlin', 'previous')).toBe('2026-06');
+    expect(periodForScheduledTime(summer, 'UTC', 'previous')).toBe('2026-05');
+  });
+});

@@ -1,0 +1,39 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { payrollCollections } from '../../db/payroll-collections.js';
+import type { ApiDeps } from '../deps.js';
+import { problemResponses } from '../schemas/common.js';
+import { syncSummarySchema } from '../schemas/payroll-syncs.js';
+import { syncSummaryView } from '../sync-views.js';
+
+const querySchema = z.object({
+  status: z
+    .string()
+    .regex(/^(failed|partially_failed)(,(failed|partially_failed))?$/, 'must be failed, partially_failed or both, comma-separated')
+    .default('failed,partially_failed'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Operators' view across companies, from the export log in MongoDB (see README: why not Temporal visibility). */
+export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/payroll-syncs',
+      tags: ['Operations'],
+      summary: 'Failed and partially failed syncs across companies, newest first, each with its retry link',
+      request: { query: querySchema },
+      responses: { 200: { description: 'Syncs', content: { 'application/json': { schema: z.object({ items: z.array(syncSummarySchema) }) } } }, ...problemResponses },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const statuses = query.status.split(',') as ('failed' | 'partially_failed')[];
+      const runs = await payrollCollections(deps.db)
+        .syncRuns.find({ status: { $in: statuses } })
+        .sort({ startedAt: -1 })
+        .limit(query.limit)
+        .toArray();
+      const config = { temporalUiUrl: deps.config.temporalUiUrl, temporalNamespace: deps.config.temporalNamespace };
+      return c.json({ items: runs.map((run) => syncSummaryView(config, run)) }, 200);
+    },
+  );
+}

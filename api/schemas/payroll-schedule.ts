@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import { timezoneSchema } from './common.js';
+
+export const scheduleInputSchema = z
+  .object({
+    dayOfMonth: z.number().int().min(1, 'must be 1–28').max(28, 'must be 1–28 (every month has those days)'),
+    hour: z.number().int().min(0).max(23),
+    minute: z.number().int().min(0).max(59),
+    timezone: timezoneSchema.optional(),
+    period: z.enum(['previous', 'current']).default('previous'),
+    paused: z.boolean().default(false),
+    note: z.string().max(500).optional(),
+    /** A failed or partially failed scheduled run is retried once after this pause; null turns it off. */
+    autoRetryAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).nullable().default(360),
+  })
+  .strict()
+  .openapi('PayrollScheduleInput');
+
+export const scheduleViewSchema = z
+  .object({
+    scheduleId: z.string(),
+    companyId: z.string(),
+    dayOfMonth: z.number(),
+    hour: z.number(),
+    minute: z.number(),
+    timezone: z.string(),
+    period: z.enum(['previous', 'current']),
+    autoRetryAfterMinutes: z.number().nullable(),
+    paused: z.boolean(),
+    note: z.string().nullable(),
+    nextRunTimes: z.array(z.string()),
+    recentRuns: z.array(
+      z.object({
+        scheduledAt: z.string(),
+        takenAt: z.string(),
+        workflowId: z.string(),
+        runId: z.string(),
+        status: z.string(),
+        period: z.string().nullable(),
+        syncs: z.array(z.object({ syncId: z.string().nullable(), outcome: z.string(), status: z.string().nullable(), trigger: z.string().nullable() })),
+      }),
+    ),
+    temporalUiUrl: z.string(),
+  })
+  .openapi('PayrollSchedule');
