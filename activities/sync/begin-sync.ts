@@ -1,19 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { collections } from '../../db/collections.js';
-import { payrollCollections, type SyncTrigger } from '../../db/payroll-collections.js';
+import { payrollCollections } from '../../db/payroll-collections.js';
+import type { PayrollSyncInput } from '../../workflows/payroll-sync.js';
 import { readActiveEntrySet } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 
-export interface BeginSyncInput {
-  syncId: string;
-  companyId: string;
-  period: string;
-  trigger: SyncTrigger;
-  dryRun: boolean;
-  retryOf?: string;
-  workflowId: string;
-  runId: string;
-}
+export type BeginSyncInput = PayrollSyncInput & { workflowId: string; runId: string };
 
 export interface BeginSyncResult {
   entryCount: number;
