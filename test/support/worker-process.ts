@@ -10,8 +10,10 @@ export interface WorkerProcess {
   output: () => string;
 }
 
-export function spawnWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerEntry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** By default the worker's TypeScript source; `{ entry }` runs a built file (e.g. dist/worker.js) with plain node. */
+export function spawnWorker(env: NodeJS.ProcessEnv, opts: { entry?: string } = {}): WorkerProcess {
+  const args = opts.entry ? [opts.entry] : ['--import', 'tsx', workerEntry];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
