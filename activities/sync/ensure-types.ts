@@ -9,7 +9,7 @@ import { normalizeTypeName, type PersonioClient, type PersonioCompensationType }
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors } from '../personio-failure.js';
-import { loadRun, requireEntrySet } from './sync-context.js';
+import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
 export type BenefitTypeResolution =
   | { benefitKey: string; benefitName: string; status: 'ok'; compensationTypeId: string }
@@ -88,54 +88,56 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
   }
 
   return {
-    async ensureCompensationTypes(input: { syncId: string }): Promise<EnsureTypesResult> {
-      const run = await loadRun(deps.db, input.syncId);
-      const benefitKeys = await benefitKeysOfEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0);
-      const mappingsDoc = await collections(deps.db).benefitMappings.findOne({ _id: run.companyId });
-      const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
-      const client = await personioClientFor(deps, run.companyId, 'sync');
-      const types = await mapPersonioErrors(() => client.listCompensationTypes());
-      const typeIds = new Set(types.map((t) => t.id));
-
-      const benefits: BenefitTypeResolution[] = [];
-      const createdTypes: CreatedCompensationType[] = [];
-      for (const benefitKey of benefitKeys) {
-        const mapping = mappingOf.get(benefitKey);
-        if (!mapping) {
-          benefits.push({ benefitKey, benefitName: benefitKey, status: 'type_missing', reason: `Benefit "${benefitKey}" has no mapping; add it to the benefit mappings.` });
-          continue;
-        }
-        const { benefitName } = mapping;
-        if (mapping.compensationTypeId !== null) {
-          if (typeIds.has(mapping.compensationTypeId)) {
-            benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: mapping.compensationTypeId });
-            // An earlier attempt of this very sync resolved it: still report it as this run's doing.
-            if (mapping.resolvedBySyncId === input.syncId) {
-              createdTypes.push({ benefitKey, benefitName, compensationTypeId: mapping.compensationTypeId, how: mapping.resolvedHow ?? 'created' });
-            }
-          } else {
-            benefits.push({
-              benefitKey,
-              benefitName,
-              status: 'type_missing',
-              reason: `The mapped compensation type ${mapping.compensationTypeId} no longer exists in Personio; map "${benefitName}" to another type.`,
-            });
-          }
-          continue;
-        }
-        const resolved = await resolveUnmapped(client, types, run.companyId, mapping, input.syncId, run.dryRun);
-        if (!resolved) {
-          benefits.push({ benefitKey, benefitName, status: 'would_create' });
-          continue;
-        }
-        if (!run.dryRun) await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how }, input.syncId);
-        types.push(resolved.type);
-        typeIds.add(resolved.type.id);
-        benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: resolved.type.id });
-        createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how });
-      }
-      await payrollCollections(deps.db).syncRuns.updateOne({ _id: input.syncId }, { $set: { createdTypes } });
-      return { benefits, createdTypes };
-    },
+    ensureCompensationTypes: (input: { syncId: string }): Promise<EnsureTypesResult> => withHeartbeat(() => ensureCompensationTypes(input)),
   };
+
+  async function ensureCompensationTypes(input: { syncId: string }): Promise<EnsureTypesResult> {
+    const run = await loadRun(deps.db, input.syncId);
+    const benefitKeys = await benefitKeysOfEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0);
+    const mappingsDoc = await collections(deps.db).benefitMappings.findOne({ _id: run.companyId });
+    const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
+    const client = await personioClientFor(deps, run.companyId, 'sync');
+    const types = await mapPersonioErrors(() => client.listCompensationTypes());
+    const typeIds = new Set(types.map((t) => t.id));
+
+    const benefits: BenefitTypeResolution[] = [];
+    const createdTypes: CreatedCompensationType[] = [];
+    for (const benefitKey of benefitKeys) {
+      const mapping = mappingOf.get(benefitKey);
+      if (!mapping) {
+        benefits.push({ benefitKey, benefitName: benefitKey, status: 'type_missing', reason: `Benefit "${benefitKey}" has no mapping; add it to the benefit mappings.` });
+        continue;
+      }
+      const { benefitName } = mapping;
+      if (mapping.compensationTypeId !== null) {
+        if (typeIds.has(mapping.compensationTypeId)) {
+          benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: mapping.compensationTypeId });
+          // An earlier attempt of this very sync resolved it: still report it as this run's doing.
+          if (mapping.resolvedBySyncId === input.syncId) {
+            createdTypes.push({ benefitKey, benefitName, compensationTypeId: mapping.compensationTypeId, how: mapping.resolvedHow ?? 'created' });
+          }
+        } else {
+          benefits.push({
+            benefitKey,
+            benefitName,
+            status: 'type_missing',
+            reason: `The mapped compensation type ${mapping.compensationTypeId} no longer exists in Personio; map "${benefitName}" to another type.`,
+          });
+        }
+        continue;
+      }
+      const resolved = await resolveUnmapped(client, types, run.companyId, mapping, input.syncId, run.dryRun);
+      if (!resolved) {
+        benefits.push({ benefitKey, benefitName, status: 'would_create' });
+        continue;
+      }
+      if (!run.dryRun) await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how }, input.syncId);
+      types.push(resolved.type);
+      typeIds.add(resolved.type.id);
+      benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: resolved.type.id });
+      createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how });
+    }
+    await payrollCollections(deps.db).syncRuns.updateOne({ _id: input.syncId }, { $set: { createdTypes } });
+    return { benefits, createdTypes };
+  }
 }

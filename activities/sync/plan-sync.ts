@@ -13,7 +13,7 @@ import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
 import type { ActivityDeps } from '../deps.js';
 import type { BenefitTypeResolution } from './ensure-types.js';
-import { loadRun, requireEntrySet } from './sync-context.js';
+import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
 /** Items per push activity: small enough to heartbeat often, large enough to keep the history short. */
 export const ITEM_CHUNK_SIZE = 50;
@@ -33,68 +33,70 @@ export interface PlanResult {
 
 export function createPlanSyncActivity(deps: ActivityDeps) {
   return {
-    async planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {
-      const run = await loadRun(deps.db, input.syncId);
-      if (run.plan) return run.plan;
-      const p = payrollCollections(deps.db);
-      const matches = new Map((await p.personMatches.find({ syncId: input.syncId }).toArray()).map((m) => [m.email, m]));
-      const benefits = new Map(input.benefits.map((b) => [b.benefitKey, b]));
-      const effectiveFrom = periodEffectiveDate(run.period);
-
-      const finalResults: SyncEntryResultDoc[] = [];
-      const items = new Map<string, SyncItem>();
-      for await (const entry of iterateEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0)) {
-        const base = { _id: `${input.syncId}:${entry.index}`, syncId: input.syncId, companyId: run.companyId, ...entry };
-        const match = matches.get(entry.employeeEmail);
-        if (!match || match.outcome !== 'matched') {
-          const outcome: NotMatched = match && match.outcome !== 'matched' ? match.outcome : 'unmatched';
-          finalResults.push({ ...base, status: outcome, reason: MATCH_REASONS[outcome](match) });
-          continue;
-        }
-        const personId = match.personId as string;
-        const benefit = benefits.get(entry.benefitKey);
-        if (!benefit || benefit.status === 'type_missing') {
-          finalResults.push({ ...base, status: 'type_missing', personId, reason: benefit?.status === 'type_missing' ? benefit.reason : `Benefit "${entry.benefitKey}" is unknown.` });
-          continue;
-        }
-        const typeId = benefit.status === 'ok' ? benefit.compensationTypeId : `new:${entry.benefitKey}`;
-        const itemKey = itemKeyOf(run.companyId, run.period, personId, typeId);
-        const item = items.get(itemKey);
-        if (item) {
-          item.amountCents += entry.amountCents;
-          item.entryIndexes.push(entry.index);
-          if (!item.benefitKeys.includes(entry.benefitKey)) {
-            item.benefitKeys.push(entry.benefitKey);
-            item.benefitNames.push(benefit.benefitName);
-          }
-        } else {
-          items.set(itemKey, {
-            itemKey,
-            personId,
-            compensationTypeId: typeId,
-            amountCents: entry.amountCents,
-            currency: entry.currency,
-            effectiveFrom,
-            benefitKeys: [entry.benefitKey],
-            benefitNames: [benefit.benefitName],
-            entryIndexes: [entry.index],
-            ...(benefit.status === 'would_create' ? { typeWouldBeCreated: true } : {}),
-          });
-        }
-      }
-
-      // Sorted by person so a person's items share a chunk and one listing serves them all.
-      const ordered = [...items.values()].sort((a, b) => a.personId.localeCompare(b.personId) || a.compensationTypeId.localeCompare(b.compensationTypeId));
-      const chunks: SyncChunkPlanDoc[] = [];
-      for (let i = 0; i < ordered.length; i += ITEM_CHUNK_SIZE) {
-        const chunkNo = i / ITEM_CHUNK_SIZE;
-        chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + ITEM_CHUNK_SIZE) });
-      }
-      await insertOnce(p.entryResults, finalResults);
-      await insertOnce(p.chunkPlans, chunks, 100);
-      const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length };
-      await p.syncRuns.updateOne({ _id: input.syncId }, { $set: { plan } });
-      return plan;
-    },
+    planSync: (input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> => withHeartbeat(() => planSync(input)),
   };
+
+  async function planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {
+    const run = await loadRun(deps.db, input.syncId);
+    if (run.plan) return run.plan;
+    const p = payrollCollections(deps.db);
+    const matches = new Map((await p.personMatches.find({ syncId: input.syncId }).toArray()).map((m) => [m.email, m]));
+    const benefits = new Map(input.benefits.map((b) => [b.benefitKey, b]));
+    const effectiveFrom = periodEffectiveDate(run.period);
+
+    const finalResults: SyncEntryResultDoc[] = [];
+    const items = new Map<string, SyncItem>();
+    for await (const entry of iterateEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0)) {
+      const base = { _id: `${input.syncId}:${entry.index}`, syncId: input.syncId, companyId: run.companyId, ...entry };
+      const match = matches.get(entry.employeeEmail);
+      if (!match || match.outcome !== 'matched') {
+        const outcome: NotMatched = match && match.outcome !== 'matched' ? match.outcome : 'unmatched';
+        finalResults.push({ ...base, status: outcome, reason: MATCH_REASONS[outcome](match) });
+        continue;
+      }
+      const personId = match.personId as string;
+      const benefit = benefits.get(entry.benefitKey);
+      if (!benefit || benefit.status === 'type_missing') {
+        finalResults.push({ ...base, status: 'type_missing', personId, reason: benefit?.status === 'type_missing' ? benefit.reason : `Benefit "${entry.benefitKey}" is unknown.` });
+        continue;
+      }
+      const typeId = benefit.status === 'ok' ? benefit.compensationTypeId : `new:${entry.benefitKey}`;
+      const itemKey = itemKeyOf(run.companyId, run.period, personId, typeId);
+      const item = items.get(itemKey);
+      if (item) {
+        item.amountCents += entry.amountCents;
+        item.entryIndexes.push(entry.index);
+        if (!item.benefitKeys.includes(entry.benefitKey)) {
+          item.benefitKeys.push(entry.benefitKey);
+          item.benefitNames.push(benefit.benefitName);
+        }
+      } else {
+        items.set(itemKey, {
+          itemKey,
+          personId,
+          compensationTypeId: typeId,
+          amountCents: entry.amountCents,
+          currency: entry.currency,
+          effectiveFrom,
+          benefitKeys: [entry.benefitKey],
+          benefitNames: [benefit.benefitName],
+          entryIndexes: [entry.index],
+          ...(benefit.status === 'would_create' ? { typeWouldBeCreated: true } : {}),
+        });
+      }
+    }
+
+    // Sorted by person so a person's items share a chunk and one listing serves them all.
+    const ordered = [...items.values()].sort((a, b) => a.personId.localeCompare(b.personId) || a.compensationTypeId.localeCompare(b.compensationTypeId));
+    const chunks: SyncChunkPlanDoc[] = [];
+    for (let i = 0; i < ordered.length; i += ITEM_CHUNK_SIZE) {
+      const chunkNo = i / ITEM_CHUNK_SIZE;
+      chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + ITEM_CHUNK_SIZE) });
+    }
+    await insertOnce(p.entryResults, finalResults);
+    await insertOnce(p.chunkPlans, chunks, 100);
+    const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length };
+    await p.syncRuns.updateOne({ _id: input.syncId }, { $set: { plan } });
+    return plan;
+  }
 }

@@ -10,7 +10,7 @@ import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors, toActivityFailure } from '../personio-failure.js';
 import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from './ledger.js';
-import { forEachLimited, loadRun } from './sync-context.js';
+import { forEachLimited, loadRun, withHeartbeat } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
 const POSTS_IN_FLIGHT = 8;
@@ -139,54 +139,56 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   }
 
   return {
-    async pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
-      const chunkId = `${input.syncId}:${input.chunkNo}`;
-      const done = await p.chunkResults.findOne({ _id: chunkId });
-      if (done) return summarize(done.outcomes);
-      const [run, plan] = await Promise.all([loadRun(deps.db, input.syncId), p.chunkPlans.findOne({ _id: chunkId })]);
-      if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, 'ChunkNotFound');
-      const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
-
-      const ledgers = await readChunkLedgers(deps.db, ctx, chunkId, plan.items);
-      const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
-      const pushable = plan.items.some((item) => !item.typeWouldBeCreated);
-      const client = pushable ? await personioClientFor(deps, run.companyId, 'sync') : undefined;
-      const listing = new Map<string, PersonioCompensation[]>();
-      if (client && toReconcile.length > 0) {
-        const personIds = [...new Set(toReconcile.map((item) => item.personId))];
-        const compensations = await mapPersonioErrors(() => client.listCompensations({ period: run.period, personIds }));
-        for (const personId of personIds) listing.set(personId, []);
-        for (const comp of compensations) listing.get(comp.personId)?.push(comp);
-      }
-
-      const outcomes: ItemOutcome[] = new Array(plan.items.length);
-      const reconciledFacts: PushedFact[] = [];
-      const posts: PlannedPost[] = [];
-      plan.items.forEach((item, index) => {
-        const decided = decide(run, index, item, ledgers[index] as ItemLedger, listing.get(item.personId), reconciledFacts);
-        if ('seq' in decided) posts.push(decided);
-        else outcomes[index] = decided;
-      });
-
-      if (!run.dryRun) {
-        await recordPushed(deps.db, ctx, reconciledFacts);
-        if (posts.length > 0) await markChunkStarted(deps.db, chunkId);
-        // Durable before the first POST: a lost answer is then always reconciled, never posted blind.
-        await recordPending(deps.db, ctx, posts);
-        const pushed: PushedFact[] = [];
-        let processed = 0;
-        try {
-          await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
-            outcomes[planned.index] = await post(client as PersonioClient, ctx, planned, pushed);
-            Context.current().heartbeat({ chunkNo: input.chunkNo, posted: ++processed, total: posts.length });
-          });
-        } finally {
-          await recordPushed(deps.db, ctx, pushed);
-        }
-      }
-      // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
-      await insertOnce(p.chunkResults, [{ _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() }]);
-      return summarize(outcomes);
-    },
+    pushChunk: (input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> => withHeartbeat(() => pushChunk(input)),
   };
+
+  async function pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
+    const chunkId = `${input.syncId}:${input.chunkNo}`;
+    const done = await p.chunkResults.findOne({ _id: chunkId });
+    if (done) return summarize(done.outcomes);
+    const [run, plan] = await Promise.all([loadRun(deps.db, input.syncId), p.chunkPlans.findOne({ _id: chunkId })]);
+    if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, 'ChunkNotFound');
+    const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
+
+    const ledgers = await readChunkLedgers(deps.db, ctx, chunkId, plan.items);
+    const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
+    const pushable = plan.items.some((item) => !item.typeWouldBeCreated);
+    const client = pushable ? await personioClientFor(deps, run.companyId, 'sync') : undefined;
+    const listing = new Map<string, PersonioCompensation[]>();
+    if (client && toReconcile.length > 0) {
+      const personIds = [...new Set(toReconcile.map((item) => item.personId))];
+      const compensations = await mapPersonioErrors(() => client.listCompensations({ period: run.period, personIds }));
+      for (const personId of personIds) listing.set(personId, []);
+      for (const comp of compensations) listing.get(comp.personId)?.push(comp);
+    }
+
+    const outcomes: ItemOutcome[] = new Array(plan.items.length);
+    const reconciledFacts: PushedFact[] = [];
+    const posts: PlannedPost[] = [];
+    plan.items.forEach((item, index) => {
+      const decided = decide(run, index, item, ledgers[index] as ItemLedger, listing.get(item.personId), reconciledFacts);
+      if ('seq' in decided) posts.push(decided);
+      else outcomes[index] = decided;
+    });
+
+    if (!run.dryRun) {
+      await recordPushed(deps.db, ctx, reconciledFacts);
+      if (posts.length > 0) await markChunkStarted(deps.db, chunkId);
+      // Durable before the first POST: a lost answer is then always reconciled, never posted blind.
+      await recordPending(deps.db, ctx, posts);
+      const pushed: PushedFact[] = [];
+      let processed = 0;
+      try {
+        await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
+          outcomes[planned.index] = await post(client as PersonioClient, ctx, planned, pushed);
+          Context.current().heartbeat({ chunkNo: input.chunkNo, posted: ++processed, total: posts.length });
+        });
+      } finally {
+        await recordPushed(deps.db, ctx, pushed);
+      }
+    }
+    // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
+    await insertOnce(p.chunkResults, [{ _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() }]);
+    return summarize(outcomes);
+  }
 }

@@ -6,7 +6,7 @@ import { iterateEntries } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors } from '../personio-failure.js';
-import { loadRun, requireEntrySet } from './sync-context.js';
+import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
 /** Emails per heartbeat: the client splits them into requests of ≤ 50. */
 const EMAILS_PER_STEP = 200;
@@ -23,39 +23,41 @@ const displayName = (p: { firstName?: string; lastName?: string }) => [p.firstNa
 
 export function createResolveEmployeesActivity(deps: ActivityDeps) {
   return {
-    async resolveEmployees(input: { syncId: string }): Promise<ResolveEmployeesResult> {
-      const run = await loadRun(deps.db, input.syncId);
-      const setId = requireEntrySet(run);
-      const { personMatches } = payrollCollections(deps.db);
-      const emails = new Set<string>();
-      for await (const entry of iterateEntries(deps.db, setId, run.entryChunkCount ?? 0)) emails.add(entry.employeeEmail);
-
-      // Resume: emails resolved by an earlier attempt are not asked again.
-      const done = new Set((await personMatches.find({ syncId: input.syncId }, { projection: { email: 1 } }).toArray()).map((m) => m.email));
-      const remaining = [...emails].filter((email) => !done.has(email)).sort();
-      const client = await personioClientFor(deps, run.companyId, 'sync');
-      for (let i = 0; i < remaining.length; i += EMAILS_PER_STEP) {
-        const batch = remaining.slice(i, i + EMAILS_PER_STEP);
-        const found = await mapPersonioErrors(() => client.findPersonsByEmail(batch));
-        const docs: SyncPersonMatchDoc[] = [];
-        for (const email of batch) {
-          const base = { _id: `${input.syncId}:${email}`, syncId: input.syncId, email };
-          const ambiguous = found.ambiguous.find((a) => a.email === email);
-          const person = found.matched.get(email);
-          if (ambiguous) docs.push({ ...base, outcome: 'ambiguous', personIds: ambiguous.personIds });
-          else if (!person) docs.push({ ...base, outcome: 'unmatched' });
-          else {
-            const name = displayName(person);
-            docs.push({ ...base, outcome: person.status === 'INACTIVE' ? 'inactive' : 'matched', personId: person.id, ...(name ? { name } : {}) });
-          }
-        }
-        await insertOnce(personMatches, docs);
-        Context.current().heartbeat({ resolved: done.size + i + batch.length, total: emails.size });
-      }
-
-      const all = await personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
-      const count = (outcome: SyncPersonMatchDoc['outcome']) => all.filter((m) => m.outcome === outcome).length;
-      return { employees: emails.size, matched: count('matched'), unmatched: count('unmatched'), ambiguous: count('ambiguous'), inactive: count('inactive') };
-    },
+    resolveEmployees: (input: { syncId: string }): Promise<ResolveEmployeesResult> => withHeartbeat(() => resolveEmployees(input)),
   };
+
+  async function resolveEmployees(input: { syncId: string }): Promise<ResolveEmployeesResult> {
+    const run = await loadRun(deps.db, input.syncId);
+    const setId = requireEntrySet(run);
+    const { personMatches } = payrollCollections(deps.db);
+    const emails = new Set<string>();
+    for await (const entry of iterateEntries(deps.db, setId, run.entryChunkCount ?? 0)) emails.add(entry.employeeEmail);
+
+    // Resume: emails resolved by an earlier attempt are not asked again.
+    const done = new Set((await personMatches.find({ syncId: input.syncId }, { projection: { email: 1 } }).toArray()).map((m) => m.email));
+    const remaining = [...emails].filter((email) => !done.has(email)).sort();
+    const client = await personioClientFor(deps, run.companyId, 'sync');
+    for (let i = 0; i < remaining.length; i += EMAILS_PER_STEP) {
+      const batch = remaining.slice(i, i + EMAILS_PER_STEP);
+      const found = await mapPersonioErrors(() => client.findPersonsByEmail(batch));
+      const docs: SyncPersonMatchDoc[] = [];
+      for (const email of batch) {
+        const base = { _id: `${input.syncId}:${email}`, syncId: input.syncId, email };
+        const ambiguous = found.ambiguous.find((a) => a.email === email);
+        const person = found.matched.get(email);
+        if (ambiguous) docs.push({ ...base, outcome: 'ambiguous', personIds: ambiguous.personIds });
+        else if (!person) docs.push({ ...base, outcome: 'unmatched' });
+        else {
+          const name = displayName(person);
+          docs.push({ ...base, outcome: person.status === 'INACTIVE' ? 'inactive' : 'matched', personId: person.id, ...(name ? { name } : {}) });
+        }
+      }
+      await insertOnce(personMatches, docs);
+      Context.current().heartbeat({ resolved: done.size + i + batch.length, total: emails.size });
+    }
+
+    const all = await personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
+    const count = (outcome: SyncPersonMatchDoc['outcome']) => all.filter((m) => m.outcome === outcome).length;
+    return { employees: emails.size, matched: count('matched'), unmatched: count('unmatched'), ambiguous: count('ambiguous'), inactive: count('inactive') };
+  }
 }
