@@ -1,0 +1,247 @@
+// Every word of the summary email, in German (the default) and English.
+import type { Locale } from '../db/collections.js';
+
+export type Outcome = 'succeeded' | 'partially_failed' | 'failed';
+
+export type ProblemKind = 'permission' | 'failed' | 'manual_correction' | 'unmatched' | 'ambiguous' | 'inactive' | 'type_missing' | 'not_pushed';
+
+export const PROBLEM_ORDER: readonly ProblemKind[] = ['permission', 'failed', 'manual_correction', 'unmatched', 'ambiguous', 'inactive', 'type_missing', 'not_pushed'];
+
+export interface SummaryMessages {
+  subject(p: { period: string; company: string; outcome: Outcome }): string;
+  heading(period: string): string;
+  finishedAt(at: string): string;
+  /** Shown as `title: detail` (the title in bold in HTML). */
+  outcome: Record<Outcome, { title: string; detail(p: { problems: number }): string }>;
+  /** The size of a problem group: `3 Einträge`. */
+  entries(formatted: string, n: number): string;
+  transferredBeforeFailure: string;
+  countsHeading: string;
+  counts: {
+    employees: string;
+    compensationsCreated: string;
+    alreadyPresent: string;
+    corrections: string;
+    needsManualCorrection: string;
+    failed: string;
+    employeesUnmatched: string;
+    employeesInactive: string;
+  };
+  totalsHeading: string;
+  totalsBenefit: string;
+  totalsAmount: string;
+  totalsTransferred: string;
+  totalsOverall: string;
+  noTotals: string;
+  failureHeading: string;
+  failureHint: { permission(scope: string | undefined): string; credentials: string; noCredentials: string; noEntries: string; other: string };
+  problemsHeading: string;
+  problemsIntro: string;
+  problem: Record<ProblemKind, { title: string; action(p: { scope?: string }): string }>;
+  manualCorrectionDetail(p: { held: string; due: string }): string;
+  moreProblems(n: number): string;
+  createdTypesHeading: string;
+  createdTypesIntro: string;
+  logButton: string;
+  logLinkText: string;
+  footer(syncId: string): string;
+}
+
+const SCOPE_LABELS: Record<Locale, Record<string, string>> = {
+  de: {
+    'personio:persons:read': 'Mitarbeiter lesen',
+    'personio:compensations:read': 'Vergütungen lesen',
+    'personio:compensations:write': 'Vergütungen schreiben',
+  },
+  en: {
+    'personio:persons:read': 'Read employees',
+    'personio:compensations:read': 'Read compensations',
+    'personio:compensations:write': 'Write compensations',
+  },
+};
+
+const right = (locale: Locale, scope: string | undefined) => {
+  if (!scope) return undefined;
+  const label = SCOPE_LABELS[locale][scope];
+  return locale === 'de' ? (label ? `„${label}“ (${scope})` : scope) : label ? `“${label}” (${scope})` : scope;
+};
+
+const de: SummaryMessages = {
+  subject: ({ period, company, outcome }) =>
+    `Lohnexport ${period} – ${company}: ${{ succeeded: 'alles übertragen', partially_failed: 'mit Problemen übertragen', failed: 'fehlgeschlagen' }[outcome]}`,
+  heading: (period) => `Lohnexport ${period}`,
+  finishedAt: (at) => `Abgeschlossen am ${at}`,
+  outcome: {
+    succeeded: { title: 'Alles übertragen', detail: () => 'Alle Beträge sind in Personio.' },
+    partially_failed: {
+      title: 'Mit Problemen übertragen',
+      detail: ({ problems }) =>
+        `${problems === 1 ? '1 Eintrag wurde' : `${problems} Einträge wurden`} nicht übertragen oder ${problems === 1 ? 'braucht' : 'brauchen'} eine Korrektur.`,
+    },
+    failed: { title: 'Fehlgeschlagen', detail: () => 'Der Export wurde nicht abgeschlossen.' },
+  },
+  entries: (formatted, n) => `${formatted} ${n === 1 ? 'Eintrag' : 'Einträge'}`,
+  transferredBeforeFailure: 'Bereits übertragene Beträge bleiben in Personio; ein erneuter Export überträgt nur, was noch fehlt – nichts wird doppelt ausgezahlt.',
+  countsHeading: 'Zahlen',
+  counts: {
+    employees: 'Mitarbeitende',
+    compensationsCreated: 'Vergütungen angelegt',
+    alreadyPresent: 'Bereits in Personio vorhanden',
+    corrections: 'Korrekturen angelegt',
+    needsManualCorrection: 'Manuelle Korrektur nötig',
+    failed: 'Fehlgeschlagen',
+    employeesUnmatched: 'Nicht zugeordnete Mitarbeitende',
+    employeesInactive: 'Inaktive Mitarbeitende',
+  },
+  totalsHeading: 'Summen',
+  totalsBenefit: 'Leistung',
+  totalsAmount: 'Betrag',
+  totalsTransferred: 'Übertragen',
+  totalsOverall: 'Gesamt',
+  noTotals: 'Keine Einträge in diesem Zeitraum.',
+  failureHeading: 'Warum der Export fehlgeschlagen ist',
+  failureHint: {
+    permission: (scope) =>
+      `Dem API-Zugang fehlt ein Recht. Bitte in Personio (Einstellungen → Integrationen → API-Zugangsdaten) das Recht ${right('de', scope) ?? 'für diesen Zugriff'} erteilen und den Export danach erneut starten.`,
+    credentials: 'Personio hat die Zugangsdaten abgelehnt. Bitte die API-Zugangsdaten in Personio prüfen, auf der Plattform neu eingeben und den Export erneut starten.',
+    noCredentials: 'Für dieses Unternehmen sind keine Personio-Zugangsdaten hinterlegt. Bitte Client-ID und Secret eingeben und den Export erneut starten.',
+    noEntries: 'Für diesen Zeitraum gibt es keine Einträge. Bitte die Einträge hochladen und den Export erneut starten.',
+    other: 'Bitte den Export im Exportprotokoll erneut starten. Bleibt der Fehler, den Support mit der Sync-ID kontaktieren.',
+  },
+  problemsHeading: 'Was zu tun ist',
+  problemsIntro: 'Diese Einträge wurden nicht (vollständig) übertragen:',
+  problem: {
+    permission: {
+      title: 'Recht fehlt in Personio',
+      action: ({ scope }) =>
+        `Bitte dem API-Zugang in Personio (Einstellungen → Integrationen → API-Zugangsdaten) das Recht ${right('de', scope) ?? 'zum Anlegen von Vergütungen'} erteilen und den Export erneut starten.`,
+    },
+    failed: {
+      title: 'Von Personio abgelehnt',
+      action: () => 'Bitte den angegebenen Grund prüfen, in Personio oder auf der Plattform beheben und den Export erneut starten.',
+    },
+    manual_correction: {
+      title: 'Betrag nach dem Export gesenkt',
+      action: () =>
+        'Personio enthält bereits mehr als jetzt fällig ist, und Vergütungen lassen sich über die Schnittstelle nicht ändern. Bitte den Betrag in Personio von Hand korrigieren.',
+    },
+    unmatched: {
+      title: 'In Personio nicht gefunden',
+      action: () => 'Bitte die E-Mail-Adresse in Personio prüfen: Sie muss genau der Adresse auf der Plattform entsprechen. Danach den Export erneut starten.',
+    },
+    ambiguous: {
+      title: 'E-Mail-Adresse mehrfach in Personio',
+      action: () => 'Mehrere Personen in Personio haben diese Adresse. Bitte die Dubletten in Personio bereinigen und den Export erneut starten.',
+    },
+    inactive: {
+      title: 'In Personio inaktiv',
+      action: () => 'Nichts wurde übertragen. Soll der Betrag trotzdem ausgezahlt werden, die Person in Personio prüfen und den Export erneut starten.',
+    },
+    type_missing: {
+      title: 'Vergütungsart fehlt',
+      action: () => 'Die zugeordnete Vergütungsart gibt es in Personio nicht (mehr). Bitte die Leistung in den Benefit-Zuordnungen einer bestehenden Vergütungsart zuordnen und den Export erneut starten.',
+    },
+    not_pushed: {
+      title: 'Nicht übertragen',
+      action: () => 'Der Export endete, bevor diese Beträge übertragen wurden. Bitte den Export erneut starten; nichts wird doppelt übertragen.',
+    },
+  },
+  manualCorrectionDetail: ({ held, due }) => `in Personio: ${held}, jetzt fällig: ${due}`,
+  moreProblems: (n) => `… und ${n} ${n === 1 ? 'weiterer Eintrag' : 'weitere Einträge'}, siehe Exportprotokoll.`,
+  createdTypesHeading: 'Neu angelegte Vergütungsarten',
+  createdTypesIntro:
+    'Dieser Export hat in Personio die folgenden Vergütungsarten angelegt. Bitte jede davon in den Lohnabrechnungs-Einstellungen von Personio einer Lohnart zuordnen – sonst fehlen die Beträge in der Lohnabrechnung.',
+  logButton: 'Exportprotokoll öffnen',
+  logLinkText: 'Exportprotokoll',
+  footer: (syncId) => `Diese E-Mail wurde nach dem Lohnexport automatisch versendet. Sync-ID: ${syncId}`,
+};
+
+const en: SummaryMessages = {
+  subject: ({ period, company, outcome }) =>
+    `Payroll export ${period} – ${company}: ${{ succeeded: 'all transferred', partially_failed: 'transferred with problems', failed: 'failed' }[outcome]}`,
+  heading: (period) => `Payroll export ${period}`,
+  finishedAt: (at) => `Finished on ${at}`,
+  outcome: {
+    succeeded: { title: 'All transferred', detail: () => 'Every amount is in Personio.' },
+    partially_failed: {
+      title: 'Transferred with problems',
+      detail: ({ problems }) => `${problems === 1 ? '1 entry was' : `${problems} entries were`} not transferred or ${problems === 1 ? 'needs' : 'need'} a correction.`,
+    },
+    failed: { title: 'Failed', detail: () => 'The export did not complete.' },
+  },
+  entries: (formatted, n) => `${formatted} ${n === 1 ? 'entry' : 'entries'}`,
+  transferredBeforeFailure: 'Amounts already transferred stay in Personio; running the export again transfers only what is missing – nothing is paid twice.',
+  countsHeading: 'Numbers',
+  counts: {
+    employees: 'Employees',
+    compensationsCreated: 'Compensations created',
+    alreadyPresent: 'Already in Personio',
+    corrections: 'Corrections created',
+    needsManualCorrection: 'Manual correction needed',
+    failed: 'Failed',
+    employeesUnmatched: 'Employees not matched',
+    employeesInactive: 'Inactive employees',
+  },
+  totalsHeading: 'Totals',
+  totalsBenefit: 'Benefit',
+  totalsAmount: 'Amount',
+  totalsTransferred: 'Transferred',
+  totalsOverall: 'Total',
+  noTotals: 'No entries in this period.',
+  failureHeading: 'Why the export failed',
+  failureHint: {
+    permission: (scope) =>
+      `The API credential lacks a permission. In Personio (Settings → Integrations → API credentials), grant it the ${right('en', scope) ?? 'missing'} permission, then run the export again.`,
+    credentials: 'Personio rejected the credentials. Check the API credentials in Personio, enter them again on the platform and run the export again.',
+    noCredentials: 'No Personio credentials are stored for this company. Enter the client ID and secret, then run the export again.',
+    noEntries: 'There are no entries for this period. Upload them, then run the export again.',
+    other: 'Run the export again from the export log. If the error persists, contact support with the sync ID.',
+  },
+  problemsHeading: 'What to do',
+  problemsIntro: 'These entries were not (fully) transferred:',
+  problem: {
+    permission: {
+      title: 'Permission missing in Personio',
+      action: ({ scope }) =>
+        `In Personio (Settings → Integrations → API credentials), grant the API credential the ${right('en', scope) ?? '“Write compensations”'} permission, then run the export again.`,
+    },
+    failed: {
+      title: 'Rejected by Personio',
+      action: () => 'Check the reason given, fix it in Personio or on the platform, then run the export again.',
+    },
+    manual_correction: {
+      title: 'Amount lowered after the export',
+      action: () => 'Personio already holds more than is now due, and compensations cannot be changed through the API. Correct the amount in Personio by hand.',
+    },
+    unmatched: {
+      title: 'Employee not found in Personio',
+      action: () => 'Check the email address in Personio: it must be exactly the address used on the platform. Then run the export again.',
+    },
+    ambiguous: {
+      title: 'Email address used twice in Personio',
+      action: () => 'Several employees in Personio have this address. Remove the duplicates in Personio, then run the export again.',
+    },
+    inactive: {
+      title: 'Employee inactive in Personio',
+      action: () => 'Nothing was transferred. If the amount should still be paid, check the employee in Personio and run the export again.',
+    },
+    type_missing: {
+      title: 'Compensation type missing',
+      action: () => 'The mapped compensation type does not exist (any more) in Personio. Map the benefit to an existing compensation type in the benefit mappings, then run the export again.',
+    },
+    not_pushed: {
+      title: 'Not transferred',
+      action: () => 'The export ended before these amounts were transferred. Run the export again; nothing is transferred twice.',
+    },
+  },
+  manualCorrectionDetail: ({ held, due }) => `in Personio: ${held}, now due: ${due}`,
+  moreProblems: (n) => `… and ${n} more ${n === 1 ? 'entry' : 'entries'}, see the export log.`,
+  createdTypesHeading: 'New compensation types',
+  createdTypesIntro:
+    'This export created the following compensation types in Personio. Map each of them to a wage type (Lohnart) in Personio’s payroll settings, or their amounts will be missing from payroll.',
+  logButton: 'Open the export log',
+  logLinkText: 'Export log',
+  footer: (syncId) => `This email was sent automatically after the payroll export. Sync ID: ${syncId}`,
+};
+
+export const SUMMARY_MESSAGES: Record<Locale, SummaryMessages> = { de, en };

@@ -1,0 +1,226 @@
+// Turns a finished sync run into what the summary email says: subject, outcome, counts, totals, problems
+// with what to do, new compensation types, the export-log link. Pure: no I/O, so it is easy to test.
+import type { Locale } from '../db/collections.js';
+import type { EntryResultStatus, SyncRunDoc } from '../db/payroll-collections.js';
+import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
+import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind } from './messages.js';
+
+/** Problem lines listed in one mail; the rest is counted and left to the export log. */
+export const MAX_PROBLEM_LINES = 50;
+
+/** Entry results that are a problem, read with `{ syncId, status: { $nin: NOT_A_PROBLEM } }`. */
+export const NOT_A_PROBLEM: readonly EntryResultStatus[] = ['created', 'already_present', 'correction_created', 'would_create', 'would_correct'];
+
+export interface ProblemEntry {
+  index: number;
+  employeeEmail: string;
+  benefitKey: string;
+  amountCents: number;
+  currency: string;
+  status: EntryResultStatus;
+  reason?: string;
+  /** The employee's name in Personio, when matched. */
+  personName?: string;
+}
+
+export interface ProblemSummary {
+  /** The first problems by entry position, at most MAX_PROBLEM_LINES. */
+  shown: ProblemEntry[];
+  total: number;
+  byKind: Partial<Record<ProblemKind, number>>;
+}
+
+export interface SummaryInput {
+  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'status' | 'currency' | 'counts' | 'totals' | 'createdTypes' | 'failure' | 'finishedAt'>;
+  company: { name: string; locale: Locale; timezone?: string };
+  problems: ProblemSummary;
+  logUrl: string;
+}
+
+export interface SummaryModel {
+  locale: Locale;
+  subject: string;
+  /** The template context shared by the HTML and the text template; every value is plain text. */
+  context: Record<string, unknown>;
+}
+
+const SCOPE_PATTERN = /\b(personio:[a-z_]+:[a-z_]+)\b/;
+
+export function scopeIn(text: string | undefined): string | undefined {
+  return text ? SCOPE_PATTERN.exec(text)?.[1] : undefined;
+}
+
+/** Which kind of problem an entry result is; decides the advice given. */
+export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason'>): ProblemKind {
+  switch (entry.status) {
+    case 'needs_manual_correction':
+      return 'manual_correction';
+    case 'unmatched':
+    case 'ambiguous':
+    case 'inactive':
+    case 'type_missing':
+      return entry.status;
+    case 'failed':
+      return /Personio denied|permission|lacks the scope|not granted/i.test(entry.reason ?? '') ? 'permission' : 'failed';
+    default:
+      return 'not_pushed';
+  }
+}
+
+/** Collects problems from a stream ordered by entry position: counts them all, keeps the first lines. */
+export function createProblemCollector(limit = MAX_PROBLEM_LINES) {
+  const summary: ProblemSummary = { shown: [], total: 0, byKind: {} };
+  return {
+    add(entry: ProblemEntry): void {
+      const kind = classifyProblem(entry);
+      summary.total++;
+      summary.byKind[kind] = (summary.byKind[kind] ?? 0) + 1;
+      if (summary.shown.length < limit) summary.shown.push(entry);
+    },
+    result: (): ProblemSummary => summary,
+  };
+}
+
+const TONES: Record<Outcome, { fg: string; bg: string; border: string; symbol: string }> = {
+  succeeded: { fg: '#14532d', bg: '#ecfdf3', border: '#16a34a', symbol: '✓' },
+  partially_failed: { fg: '#713f12', bg: '#fffbeb', border: '#d97706', symbol: '!' },
+  failed: { fg: '#7f1d1d', bg: '#fef2f2', border: '#dc2626', symbol: '✕' },
+};
+
+/** One line for header fields: no line breaks, no control characters. */
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+
+export function outcomeOf(status: SyncRunDoc['status']): Outcome {
+  return status === 'succeeded' || status === 'partially_failed' ? status : 'failed';
+}
+
+/**
+ * Advice for a run that failed as a whole. The failure type is used when recorded; the message is matched
+ * too, because a failure recorded from an activity's wrapper can lack the type of its cause.
+ */
+function failureHint(locale: Locale, failure: NonNullable<SyncRunDoc['failure']>): string {
+  const hints = SUMMARY_MESSAGES[locale].failureHint;
+  const { type, message } = failure;
+  if (type === 'Personio.permission_missing' || /Personio denied|lacks the scope|refused the requested scopes/i.test(message)) return hints.permission(scopeIn(message));
+  if (type === 'Personio.credentials_rejected' || /rejected the client ID|rejected the access token/i.test(message)) return hints.credentials;
+  if (type === 'NoPersonioCredentials' || /No Personio credentials are stored/i.test(message)) return hints.noCredentials;
+  if (type === 'NoEntries' || /has no entry set/i.test(message)) return hints.noEntries;
+  return hints.other;
+}
+
+export function buildSummaryModel(input: SummaryInput): SummaryModel {
+  const { run, company, problems } = input;
+  const locale: Locale = company.locale === 'en' ? 'en' : 'de';
+  const m = SUMMARY_MESSAGES[locale];
+  const currency = run.currency ?? problems.shown[0]?.currency ?? 'EUR';
+  const money = (cents: number) => formatMoney(cents, currency, locale);
+  const count = (n: number | undefined) => formatCount(n ?? 0, locale);
+  const outcome = outcomeOf(run.status);
+  const period = formatPeriod(run.period, locale);
+  const companyName = oneLine(company.name);
+  const subject = oneLine(m.subject({ period, company: companyName, outcome }));
+  const outcomeTitle = m.outcome[outcome].title;
+  const outcomeDetail = m.outcome[outcome].detail({ problems: problems.total });
+  const outcomeLine = `${outcomeTitle}: ${outcomeDetail}`;
+
+  const c = run.counts;
+  const counts = [
+    { label: m.counts.employees, value: count(c?.employees) },
+    { label: m.counts.compensationsCreated, value: count(c?.compensationsCreated) },
+    { label: m.counts.alreadyPresent, value: count(c?.alreadyPresent) },
+    { label: m.counts.corrections, value: count(c?.corrections) },
+    ...(c?.needsManualCorrection ? [{ label: m.counts.needsManualCorrection, value: count(c.needsManualCorrection) }] : []),
+    { label: m.counts.failed, value: count(c?.failed) },
+    { label: m.counts.employeesUnmatched, value: count(c?.employeesUnmatched) },
+    ...(c?.employeesInactive ? [{ label: m.counts.employeesInactive, value: count(c.employeesInactive) }] : []),
+  ];
+
+  const totalsList = run.totals ?? [];
+  const benefitNames = new Map(totalsList.map((t) => [t.benefitKey, t.benefitName]));
+  const totals = totalsList.map((t) => ({ name: t.benefitName, amount: money(t.amountCents), transferred: money(t.transferredCents) }));
+  const totalAmount = money(totalsList.reduce((sum, t) => sum + t.amountCents, 0));
+  const totalTransferred = money(totalsList.reduce((sum, t) => sum + t.transferredCents, 0));
+
+  const grouped = new Map<ProblemKind, ProblemEntry[]>();
+  for (const entry of problems.shown) {
+    const kind = classifyProblem(entry);
+    grouped.set(kind, [...(grouped.get(kind) ?? []), entry]);
+  }
+  const problemGroups = PROBLEM_ORDER.filter((kind) => (problems.byKind[kind] ?? 0) > 0).map((kind) => {
+    const entries = grouped.get(kind) ?? [];
+    const scope = kind === 'permission' ? entries.map((e) => scopeIn(e.reason)).find(Boolean) : undefined;
+    return {
+      title: m.problem[kind].title,
+      count: m.entries(count(problems.byKind[kind]), problems.byKind[kind] ?? 0),
+      action: m.problem[kind].action(scope ? { scope } : {}),
+      lines: entries.map((e) => ({
+        who: e.personName ? `${e.personName} (${e.employeeEmail})` : e.employeeEmail,
+        benefit: benefitNames.get(e.benefitKey) ?? e.benefitKey,
+        amount: formatMoney(e.amountCents, e.currency || currency, locale),
+        detail: problemDetail(kind, e, (cents) => formatMoney(cents, e.currency || currency, locale), m.manualCorrectionDetail),
+      })),
+    };
+  });
+  const hidden = problems.total - problems.shown.length;
+
+  const createdTypes = (run.createdTypes ?? []).filter((t) => t.how === 'created').map((t) => ({ name: t.benefitName, id: t.compensationTypeId }));
+  const tone = TONES[outcome];
+  const failure = outcome === 'failed' && run.failure ? { message: run.failure.message, hint: failureHint(locale, run.failure) } : undefined;
+  const transferredAny = totalsList.some((t) => t.transferredCents > 0) || (c?.compensationsCreated ?? 0) + (c?.corrections ?? 0) > 0;
+
+  const context = {
+    lang: locale,
+    subject,
+    preheader: `${companyName} · ${outcomeLine}`,
+    heading: m.heading(period),
+    companyName,
+    finishedAt: run.finishedAt ? m.finishedAt(formatDateTime(run.finishedAt, locale, company.timezone ?? 'Europe/Berlin')) : '',
+    outcomeLine,
+    outcomeTitle,
+    outcomeDetail,
+    tone,
+    hasFailure: Boolean(failure),
+    failureHeading: m.failureHeading,
+    failureMessage: failure?.message ?? '',
+    failureHint: failure?.hint ?? '',
+    transferredNote: outcome === 'failed' && transferredAny ? m.transferredBeforeFailure : '',
+    countsHeading: m.countsHeading,
+    counts,
+    totalsHeading: m.totalsHeading,
+    totalsBenefit: m.totalsBenefit,
+    totalsAmount: m.totalsAmount,
+    totalsTransferred: m.totalsTransferred,
+    totalsOverall: m.totalsOverall,
+    noTotals: m.noTotals,
+    totals,
+    totalAmount,
+    totalTransferred,
+    problemsHeading: m.problemsHeading,
+    problemsIntro: m.problemsIntro,
+    problemGroups,
+    moreProblems: hidden > 0 ? m.moreProblems(hidden) : '',
+    createdTypesHeading: m.createdTypesHeading,
+    createdTypesIntro: m.createdTypesIntro,
+    createdTypes,
+    logButton: m.logButton,
+    logLinkText: m.logLinkText,
+    logUrl: input.logUrl,
+    footer: m.footer(run._id),
+  };
+  return { locale, subject, context };
+}
+
+function problemDetail(kind: ProblemKind, entry: ProblemEntry, money: (cents: number) => string, manual: (p: { held: string; due: string }) => string): string {
+  if (kind === 'manual_correction') {
+    const match = /holds (\d+) cents.*?the (\d+) cents now due/.exec(entry.reason ?? '');
+    return match ? manual({ held: money(Number(match[1])), due: money(Number(match[2])) }) : '';
+  }
+  // Personio's own words help here; the other kinds are fully explained by the group's advice.
+  if (kind === 'failed') return entry.reason ?? '';
+  return '';
+}
+
+/** The export log of a sync in the platform. */
+export function exportLogUrl(platformBaseUrl: string, companyId: string, syncId: string): string {
+  return `${platformBaseUrl.replace(/\/+$/, '')}/companies/${encodeURIComponent(companyId)}/payroll-syncs/${encodeURIComponent(syncId)}`;
+}
