@@ -10,6 +10,8 @@ export interface ApiConfig {
   temporalUiUrl: string;
   maxBodyBytes: number;
   connectionTestWaitMs: number;
+  /** Base of links into the platform (the export log link in summary emails). */
+  platformBaseUrl: string;
 }
 
 export interface ApiDeps {

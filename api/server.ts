@@ -35,6 +35,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
       temporalUiUrl: config.TEMPORAL_UI_URL,
       maxBodyBytes: config.MAX_BODY_BYTES,
       connectionTestWaitMs: config.CONNECTION_TEST_WAIT_MS,
+      platformBaseUrl: config.PLATFORM_BASE_URL,
     },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: env.HOST ?? '0.0.0.0' });

@@ -94,7 +94,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     return { syncId: input.syncId, ...finished };
   } catch (error) {
     const message = isCancellation(error) ? 'The sync was cancelled.' : error instanceof Error ? error.message : String(error);
-    const type = error instanceof ApplicationFailure ? (error.type ?? undefined) : undefined;
+    const type = rootApplicationFailureType(error);
     // Recorded even when cancelled, so the export log never shows a dead run as running.
     await CancellationScope.nonCancellable(() =>
       bookkeeping.finishSync({ syncId: input.syncId, failure: { message: rootMessage(error) ?? message, ...(type ? { type } : {}) } }),
@@ -104,6 +104,17 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
     throw error;
   }
+}
+
+/** The type of the innermost ApplicationFailure (activity failures arrive wrapped in an ActivityFailure). */
+function rootApplicationFailureType(error: unknown): string | undefined {
+  let current: unknown = error;
+  let type: string | undefined;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure && current.type) type = current.type;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return type;
 }
 
 /** The innermost failure message (an activity's own words rather than "Activity task failed"). */

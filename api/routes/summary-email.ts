@@ -1,6 +1,5 @@
 // Preview of a sync's summary email: the very HTML (or text part) the managers get, rendered on demand.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { platformEnvSchema } from '../../config/env.js';
 import { loadSummary } from '../../email/summary-data.js';
 import { renderSyncSummary } from '../../email/render.js';
 import { requireCompany } from '../company-guard.js';
@@ -14,16 +13,9 @@ const query = z.object({
   format: z.enum(['html', 'text']).default('html').openapi({ description: '`html` (default) or `text`, the plain-text alternative' }),
 });
 
-/** The platform's base URL for export-log links: `config.platformBaseUrl` when the API config carries it, else PLATFORM_BASE_URL. */
-function platformBaseUrlOf(deps: ApiDeps): string {
-  const configured = (deps.config as { platformBaseUrl?: unknown }).platformBaseUrl;
-  if (typeof configured === 'string' && configured) return configured;
-  const parsed = platformEnvSchema.pick({ PLATFORM_BASE_URL: true }).safeParse(process.env);
-  return parsed.success ? parsed.data.PLATFORM_BASE_URL : 'http://localhost:3000';
-}
 
 export function registerSummaryEmailRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  const platformBaseUrl = platformBaseUrlOf(deps);
+  const platformBaseUrl = deps.config.platformBaseUrl;
 
   app.openapi(
     createRoute({

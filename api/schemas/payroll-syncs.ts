@@ -71,7 +71,9 @@ export const syncDetailSchema = syncSummarySchema
     ),
     createdCompensationTypes: z.array(z.object({ benefitKey: z.string(), benefitName: z.string(), compensationTypeId: z.string(), how: z.string() })),
     failure: z.object({ message: z.string(), type: z.string().optional() }).nullable(),
-    email: z.object({ status: z.string(), at: z.string(), recipients: z.array(z.string()).optional(), error: z.string().optional() }).nullable(),
+    email: z
+      .object({ status: z.string(), at: z.string(), recipients: z.array(z.string()).optional(), error: z.string().optional(), attempts: z.number().optional() })
+      .nullable(),
     results: z.object({ offset: z.number(), limit: z.number(), total: z.number(), items: z.array(entryResultSchema) }),
   })
   .openapi('PayrollSync');

@@ -93,6 +93,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       temporalUiUrl: 'http://temporal-ui.test',
       maxBodyBytes: 2 * 1024 * 1024,
       connectionTestWaitMs: opts.connectionTestWaitMs ?? 20_000,
+      platformBaseUrl: HARNESS_PLATFORM_BASE_URL,
     },
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
