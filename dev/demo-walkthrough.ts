@@ -1,0 +1,316 @@
+// `npm run demo`: the product's main path, step by step, against a running `npm run dev` and its seeded
+// demo company — connection test, compensation types, mapping, dry run, sync, export log, summary email,
+// and the same sync again to show that nothing is pushed twice. Exits 1 when an expectation fails.
+//
+// Finds the dev command through <DEV_DATA_DIR>/dev-endpoints.json (DEV_ENDPOINTS_FILE overrides the path);
+// API_URL and API_TOKEN override the API and its token. DEMO_COMPANY_ID / DEMO_PERIOD choose another
+// company or month. DEMO_REQUIRE_EMAIL=1 (or --require-email) makes a missing summary email a failure.
+import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
+import { createApiClient, DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod, type ApiClient } from './demo-seed.js';
+import { readDevEndpoints } from './dev-endpoints.js';
+
+interface SyncCounts {
+  entries: number;
+  employees: number;
+  employeesMatched: number;
+  employeesUnmatched: number;
+  employeesInactive: number;
+  compensationsCreated: number;
+  alreadyPresent: number;
+  corrections: number;
+  needsManualCorrection: number;
+  failed: number;
+  entriesNotMatched: number;
+  wouldCreate: number;
+  wouldCorrect: number;
+}
+interface SyncView {
+  syncId: string;
+  status: string;
+  trigger: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  counts: SyncCounts | null;
+  workflowId: string;
+  temporalUiUrl: string;
+  currency: string | null;
+  totals: { benefitKey: string; benefitName: string; entries: number; amount: string; transferred: string }[];
+  createdCompensationTypes: { benefitKey: string; benefitName: string; compensationTypeId: string; how: string }[];
+  failure: { message: string } | null;
+  email: { status: string; at: string; recipients?: string[]; error?: string } | null;
+  results: { total: number; items: { employeeEmail: string; benefitKey: string; amount: string; status: string; reason: string | null }[] };
+  links: { self: string; retry: string | null };
+}
+interface Mapping {
+  benefitKey: string;
+  benefitName: string;
+  compensationTypeId: string | null;
+}
+interface CaughtMail {
+  id: string;
+  receivedAt: string;
+  to: string[];
+  subject: string;
+  messageId?: string;
+}
+
+const args = new Set(process.argv.slice(2));
+const requireEmail = args.has('--require-email') || ['1', 'true'].includes(process.env.DEMO_REQUIRE_EMAIL ?? '');
+
+const out = (line = '') => console.log(line);
+const failures: string[] = [];
+function expect(ok: boolean, what: string, detail = ''): boolean {
+  out(`   ${ok ? '✓' : '✗'} ${what}${!ok && detail ? ` — ${detail}` : ''}`);
+  if (!ok) failures.push(what + (detail ? ` — ${detail}` : ''));
+  return ok;
+}
+let stepNo = 0;
+const step = (title: string, request?: string) => {
+  out();
+  out(`${++stepNo}. ${title}${request ? `   ${request}` : ''}`);
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+
+class Abort extends Error {}
+
+function must<T>(res: { status: number; text: string; json: T }, what: string, ...ok: number[]): T {
+  if (!ok.includes(res.status)) {
+    failures.push(`${what}: HTTP ${res.status}`);
+    throw new Abort(`${what}: HTTP ${res.status} ${res.text.slice(0, 400)}`);
+  }
+  return res.json;
+}
+
+/** Polls the export log until the sync has finished (no fixed sleep: short, growing intervals). */
+async function waitForSync(api: ApiClient, companyId: string, syncId: string, timeoutMs = 180_000): Promise<SyncView> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 100;
+  for (;;) {
+    const view = must<SyncView>(await api.call('GET', `/v1/companies/${companyId}/payroll-syncs/${syncId}?resultStatus=unmatched,ambiguous,inactive,type_missing,failed,needs_manual_correction&resultsLimit=20`), 'read the sync', 200);
+    if (view.status !== 'running') return view;
+    if (Date.now() > deadline) throw new Abort(`sync ${syncId} still running after ${timeoutMs / 1000} s`);
+    await sleep(delay);
+    delay = Math.min(delay * 2, 1000);
+  }
+}
+
+/** Starts a sync; a 409 "already running" (the previous run is still sending its email) is retried briefly. */
+async function startSync(api: ApiClient, path: string, body: unknown, timeoutMs = 60_000): Promise<{ syncId: string; temporalUiUrl: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.call<{ syncId: string; temporalUiUrl: string; title?: string }>('POST', path, body);
+    if (res.status === 202) return res.json;
+    if (res.status !== 409 || !/already running|still running/i.test(res.json?.title ?? '') || Date.now() > deadline) must(res, `POST ${path}`, 202);
+    await sleep(250);
+  }
+}
+
+const seconds = (view: SyncView) => (view.finishedAt ? ((Date.parse(view.finishedAt) - Date.parse(view.startedAt)) / 1000).toFixed(1) : '?');
+
+function printResults(view: SyncView): void {
+  if (view.results.total === 0) return;
+  out(`   not transferred (${view.results.total} entries):`);
+  for (const r of view.results.items) out(`     ${pad(r.employeeEmail, 38)} ${pad(r.benefitKey, 9)} ${pad(r.amount, 8)} ${pad(r.status, 10)} ${r.reason ?? ''}`);
+  if (view.results.total > view.results.items.length) out(`     … and ${view.results.total - view.results.items.length} more`);
+}
+
+async function demoCompensationCount(admin: SandboxAdmin | undefined, personIds: Set<string>): Promise<number | undefined> {
+  if (!admin) return undefined;
+  return (await admin.listCompensations()).filter((c) => personIds.has(c.personId)).length;
+}
+
+async function findCaughtMail(mailWebUrl: string, syncId: string, manager: string, since: string): Promise<CaughtMail | undefined> {
+  const res = await fetch(`${mailWebUrl}/api/messages`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) return undefined;
+  const mails = (await res.json()) as CaughtMail[];
+  return (
+    mails.find((m) => m.messageId?.includes(`sync-summary.${syncId}`)) ??
+    mails.find((m) => m.to.map((t) => t.toLowerCase()).includes(manager) && m.receivedAt >= since)
+  );
+}
+
+async function main(): Promise<void> {
+  const endpoints = readDevEndpoints();
+  const companyId = process.env.DEMO_COMPANY_ID ?? endpoints.demo?.companyId ?? DEMO_COMPANY_ID;
+  const period = process.env.DEMO_PERIOD ?? endpoints.demo?.period ?? previousPeriod();
+  const api = createApiClient(endpoints.apiUrl, endpoints.apiToken);
+  const company = `/v1/companies/${companyId}`;
+  const admin = endpoints.personioBaseUrl ? createSandboxAdmin(endpoints.personioBaseUrl) : undefined;
+
+  out(`Payroll sync walk-through — company "${companyId}", period ${period}`);
+  out(`API ${endpoints.apiUrl} (OpenAPI docs ${endpoints.docsUrl})`);
+
+  const ready = await api.call('GET', '/readyz').catch((error: unknown) => ({ status: 0, text: String(error), json: undefined }));
+  if (ready.status !== 200) throw new Abort(`the API at ${endpoints.apiUrl} is not ready (${ready.status || ready.text}); is \`npm run dev\` running?`);
+  const profile = must<{ name: string; managerEmails: string[]; locale: string; personio: { clientId: string } | null }>(await api.call('GET', company), `GET ${company}`, 200);
+  out(`   ${profile.name}: managers ${profile.managerEmails.join(', ')}, locale ${profile.locale}, Personio client ${profile.personio?.clientId ?? '(none)'}`);
+  const manager = profile.managerEmails[0] ?? '';
+
+  // Persons of the demo in the sandbox, to count what Personio holds for them before and after each step.
+  let personIds = new Set<string>();
+  if (admin) {
+    const demoEmails = new Set(DEMO_EMPLOYEES.map((e) => e.email));
+    const persons = await admin.listPersons();
+    personIds = new Set(persons.filter((p) => companyId !== DEMO_COMPANY_ID || demoEmails.has(p.email ?? '')).map((p) => p.id));
+  }
+
+  // 1. Connection test
+  step('Connection test', `POST ${company}/connection-test`);
+  let test = await api.call<{ status: string; ok?: boolean; poll?: string; checks?: { id: string; status: string; message: string }[] }>('POST', `${company}/connection-test`);
+  must(test, 'connection test', 200, 202);
+  while (test.status === 202 && test.json.poll) {
+    await sleep(500);
+    test = await api.call('GET', test.json.poll);
+    must(test, 'poll the connection test', 200, 202);
+  }
+  for (const check of test.json.checks ?? []) out(`   ${pad(check.id, 30)} ${pad(check.status, 8)} ${check.message}`);
+  if (!expect(test.json.ok === true, 'the stored credentials reach Personio with every permission the sync needs')) throw new Abort('fix the connection first');
+
+  // 2. Compensation types
+  step('Compensation types in Personio', `GET ${company}/personio/compensation-types`);
+  const { compensationTypes } = must<{ compensationTypes: { id: string; name: string; category: string | null; suitableForBenefits: boolean }[] }>(
+    await api.call('GET', `${company}/personio/compensation-types`),
+    'list compensation types',
+    200,
+  );
+  for (const t of compensationTypes) out(`   ${pad(t.name, 34)} ${pad(t.category ?? '-', 10)} ${pad(t.suitableForBenefits ? 'suitable for benefits' : 'not for benefits', 22)} id ${t.id}`);
+  const mealType = compensationTypes.find((t) => t.name === MEAL_TYPE_NAME && t.suitableForBenefits);
+  expect(mealType !== undefined, `a ONE_TIME type "${MEAL_TYPE_NAME}" exists for the meal benefit`);
+
+  // 3. Mapping
+  step('Map benefits to compensation types', `PUT ${company}/benefit-mappings`);
+  const current = must<Mapping[]>(await api.call('GET', `${company}/benefit-mappings`), 'read the mappings', 200);
+  const mappings = current.map((m) => (m.benefitKey === 'meal' && mealType ? { ...m, compensationTypeId: mealType.id } : m));
+  const saved = must<Mapping[]>(await api.call('PUT', `${company}/benefit-mappings`, mappings), 'store the mappings', 200);
+  const typeName = new Map(compensationTypes.map((t) => [t.id, t.name]));
+  for (const m of saved) {
+    out(
+      `   ${pad(m.benefitKey, 10)} → ${
+        m.compensationTypeId ? `${typeName.get(m.compensationTypeId) ?? '?'} (id ${m.compensationTypeId})` : `unmapped: a ONE_TIME type "${m.benefitName}" is created on the first sync`
+      }`,
+    );
+  }
+
+  // 4. Entries
+  step(`Entries of ${period}`, `GET ${company}/payroll-periods/${period}/entries`);
+  const entries = must<{ entryCount: number; currency: string; entries: { employeeEmail: string; benefitKey: string; amount: string }[] }>(
+    await api.call('GET', `${company}/payroll-periods/${period}/entries?limit=3`),
+    'read the entries',
+    200,
+  );
+  out(`   ${entries.entryCount} entries in ${entries.currency}, e.g.`);
+  for (const e of entries.entries) out(`     ${pad(e.employeeEmail, 38)} ${pad(e.benefitKey, 9)} ${e.amount}`);
+
+  // 5. Dry run
+  step('Dry run: what the sync would do, nothing written to Personio', `POST ${company}/payroll-syncs {"period":"${period}","dryRun":true}`);
+  const before = await demoCompensationCount(admin, personIds);
+  const dryStarted = await startSync(api, `${company}/payroll-syncs`, { period, dryRun: true });
+  const dry = await waitForSync(api, companyId, dryStarted.syncId);
+  const dc = dry.counts;
+  out(`   sync ${dry.syncId}: ${dry.status} after ${seconds(dry)} s`);
+  if (dc) {
+    out(`   would create ${dc.wouldCreate} compensations, would correct ${dc.wouldCorrect}, already in Personio ${dc.alreadyPresent}`);
+    out(`   ${dc.employees} employees: ${dc.employeesMatched} matched, ${dc.employeesUnmatched} not found in Personio, ${dc.employeesInactive} inactive`);
+  }
+  printResults(dry);
+  expect(dry.status !== 'failed' && dc !== null, 'the dry run finished', dry.failure?.message ?? dry.status);
+  expect((dc?.compensationsCreated ?? 0) === 0, 'the dry run created nothing');
+  const after = await demoCompensationCount(admin, personIds);
+  if (before !== undefined) expect(after === before, `Personio (sandbox) is unchanged: ${before} compensations of ${companyId} before and ${after} after`);
+  const planned = (dc?.wouldCreate ?? 0) + (dc?.alreadyPresent ?? 0) + (dc?.wouldCorrect ?? 0);
+  expect(planned > 0, 'the dry run found compensations to push', `${planned} planned`);
+
+  // 6. The sync
+  step('Sync: push the compensations into Personio', `POST ${company}/payroll-syncs {"period":"${period}"}`);
+  const syncStarted = await startSync(api, `${company}/payroll-syncs`, { period });
+  const sync = await waitForSync(api, companyId, syncStarted.syncId);
+  const sc = sync.counts;
+  out(`   sync ${sync.syncId}: ${sync.status} after ${seconds(sync)} s`);
+  out(`   Temporal Web UI: ${sync.temporalUiUrl}`);
+  if (sc) {
+    out(`   created ${sc.compensationsCreated} compensations, already in Personio ${sc.alreadyPresent}, corrections ${sc.corrections}, failed ${sc.failed}`);
+    out(`   ${sc.employees} employees: ${sc.employeesMatched} matched, ${sc.employeesUnmatched} not found in Personio, ${sc.employeesInactive} inactive`);
+  }
+  for (const t of sync.createdCompensationTypes) out(`   compensation type "${t.benefitName}" for ${t.benefitKey}: ${t.how === 'created' ? 'created' : 'found by name'} (id ${t.compensationTypeId})`);
+  for (const t of sync.totals) out(`   ${pad(t.benefitKey, 10)} ${pad(`${t.entries} entries`, 12)} ${pad(t.amount, 9)} ${sync.currency ?? ''}, transferred ${t.transferred}`);
+  printResults(sync);
+  expect(sync.status === 'succeeded' || sync.status === 'partially_failed', 'the sync finished', sync.failure?.message ?? sync.status);
+  expect((sc?.failed ?? -1) === 0 && (sc?.needsManualCorrection ?? -1) === 0, 'no compensation failed or needs manual correction');
+  const pushed = (sc?.compensationsCreated ?? 0) + (sc?.alreadyPresent ?? 0) + (sc?.corrections ?? 0);
+  expect(pushed === planned, `every planned compensation is in Personio (${pushed} of ${planned})`);
+  const afterSync = await demoCompensationCount(admin, personIds);
+  if (after !== undefined) {
+    const expected = after + (sc?.compensationsCreated ?? 0) + (sc?.corrections ?? 0);
+    expect(afterSync === expected, `Personio (sandbox) holds ${afterSync} compensations of ${companyId} (${after} + ${afterSync! - after} new)`, `expected ${expected}`);
+  }
+
+  // 7. Export log
+  step('Export log', `GET ${company}/payroll-syncs?period=${period}`);
+  const log = must<{ items: SyncView[] }>(await api.call('GET', `${company}/payroll-syncs?period=${period}&limit=10`), 'read the export log', 200);
+  for (const run of log.items) {
+    const c = run.counts;
+    const what = !c ? '' : run.dryRun ? `would create ${c.wouldCreate}, present ${c.alreadyPresent}` : `created ${c.compensationsCreated}, present ${c.alreadyPresent}, failed ${c.failed}`;
+    out(`   ${run.startedAt.slice(0, 19).replace('T', ' ')}  ${pad(run.dryRun ? 'dry run' : run.trigger, 8)} ${pad(run.status, 17)} ${what}`);
+  }
+  expect(log.items.some((r) => r.syncId === sync.syncId) && log.items.some((r) => r.syncId === dry.syncId), 'both runs are in the export log');
+
+  // 8. Summary email
+  step('Summary email to the managers');
+  let detail = sync;
+  let mail: CaughtMail | undefined;
+  const emailDeadline = Date.now() + 20_000;
+  for (let delay = 200; Date.now() < emailDeadline; delay = Math.min(delay * 2, 2000)) {
+    detail = must<SyncView>(await api.call('GET', `${company}/payroll-syncs/${sync.syncId}?resultsLimit=1`), 'read the sync', 200);
+    if (endpoints.mailWebUrl) mail = await findCaughtMail(endpoints.mailWebUrl, sync.syncId, manager, sync.startedAt).catch(() => undefined);
+    if (detail.email && (mail || detail.email.status !== 'sent')) break;
+    await sleep(delay);
+  }
+  out(`   email status on the sync: ${detail.email ? `${detail.email.status}${detail.email.recipients ? ` to ${detail.email.recipients.join(', ')}` : ''}${detail.email.error ? ` (${detail.email.error})` : ''}` : 'not recorded'}`);
+  if (mail) out(`   caught: "${mail.subject}" to ${mail.to.join(', ')} — open ${endpoints.mailWebUrl}/messages/${encodeURIComponent(mail.id)}`);
+  else out(`   no summary email was caught${endpoints.mailWebUrl ? ` (caught mail: ${endpoints.mailWebUrl})` : ''}`);
+  const previewPath = `${company}/payroll-syncs/${sync.syncId}/summary-email`;
+  const preview = await api.call('GET', `${previewPath}?format=text`);
+  if (preview.status === 200) {
+    out(`   preview: subject "${decodeURIComponent(preview.headers.get('x-email-subject') ?? '')}"`);
+    out(`            curl -H "Authorization: Bearer $TOKEN" ${endpoints.apiUrl}${previewPath} > summary.html`);
+  } else out(`   preview: ${endpoints.apiUrl}${previewPath} answered HTTP ${preview.status} (not available in this version)`);
+  if (requireEmail) {
+    expect(mail !== undefined, `the summary email reached ${manager}`);
+    expect(preview.status === 200, 'the summary email preview renders');
+  }
+
+  // 9. The same sync again
+  step('The same sync again: nothing is pushed twice', sync.links.retry ? `POST ${sync.links.retry}` : `POST ${company}/payroll-syncs {"period":"${period}"}`);
+  const againStarted = await startSync(api, sync.links.retry ?? `${company}/payroll-syncs`, sync.links.retry ? undefined : { period });
+  const again = await waitForSync(api, companyId, againStarted.syncId);
+  const ac = again.counts;
+  out(`   sync ${again.syncId} (${again.trigger}): ${again.status} after ${seconds(again)} s`);
+  if (ac) out(`   created ${ac.compensationsCreated}, corrections ${ac.corrections}, already in Personio ${ac.alreadyPresent}, failed ${ac.failed}`);
+  expect(ac?.compensationsCreated === 0 && ac.corrections === 0, 'nothing was created again', `created ${ac?.compensationsCreated}, corrections ${ac?.corrections}`);
+  expect(ac?.alreadyPresent === pushed, `every compensation was recognised as already present (${ac?.alreadyPresent} of ${pushed})`);
+  const afterAgain = await demoCompensationCount(admin, personIds);
+  if (afterSync !== undefined) expect(afterAgain === afterSync, `Personio (sandbox) still holds ${afterAgain} compensations of ${companyId}`, `was ${afterSync}`);
+
+  out();
+  out('Look around:');
+  out(`   Temporal Web UI   ${sync.temporalUiUrl}`);
+  if (endpoints.mailWebUrl) out(`   caught mail       ${mail ? `${endpoints.mailWebUrl}/messages/${encodeURIComponent(mail.id)}` : endpoints.mailWebUrl}`);
+  out(`   export log        ${endpoints.apiUrl}${company}/payroll-syncs (Authorization: Bearer <token>)`);
+  out(`   OpenAPI docs      ${endpoints.docsUrl}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  out();
+  out(`✗ ${error instanceof Error ? error.message : String(error)}`);
+  if (!failures.length) failures.push(error instanceof Error ? error.message : String(error));
+}
+out();
+if (failures.length) {
+  out(`Walk-through FAILED: ${failures.length} expectation(s) not met:`);
+  for (const f of failures) out(`  - ${f}`);
+  process.exitCode = 1;
+} else out('Walk-through complete: every expectation met.');
