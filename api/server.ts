@@ -39,7 +39,10 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
     },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: env.HOST ?? '0.0.0.0' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info('API listening', { port });

@@ -82,6 +82,8 @@ async function main(): Promise<void> {
     MONGODB_URI: stack.mongoUri,
     SMTP_URL: stack.smtpUrl,
     PERSONIO_BASE_URL: stack.personioBaseUrl,
+    // The embedded sandbox has no resource rate limit: the demo need not crawl at production pace.
+    PERSONIO_REQUESTS_PER_MINUTE: process.env.PERSONIO_REQUESTS_PER_MINUTE ?? (process.env.PERSONIO_BASE_URL ? undefined : '3000'),
     API_TOKENS: process.env.API_TOKENS ?? secrets.apiToken,
     CREDENTIALS_KEY: process.env.CREDENTIALS_KEY ?? secrets.credentialsKey,
     PORT: apiPort.port,
