@@ -5,25 +5,11 @@
 // Finds the dev command through <DEV_DATA_DIR>/dev-endpoints.json (DEV_ENDPOINTS_FILE overrides the path);
 // API_URL and API_TOKEN override the API and its token. DEMO_COMPANY_ID / DEMO_PERIOD choose another
 // company or month. DEMO_REQUIRE_EMAIL=1 (or --require-email) makes a missing summary email a failure.
+import type { SyncCounts } from '../db/payroll-collections.js';
 import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
 import { createApiClient, DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod, type ApiClient } from './demo-seed.js';
 import { readDevEndpoints } from './dev-endpoints.js';
 
-interface SyncCounts {
-  entries: number;
-  employees: number;
-  employeesMatched: number;
-  employeesUnmatched: number;
-  employeesInactive: number;
-  compensationsCreated: number;
-  alreadyPresent: number;
-  corrections: number;
-  needsManualCorrection: number;
-  failed: number;
-  entriesNotMatched: number;
-  wouldCreate: number;
-  wouldCorrect: number;
-}
 interface SyncView {
   syncId: string;
   status: string;

@@ -1,7 +1,7 @@
 // Turns a finished sync run into what the summary email says: subject, outcome, counts, totals, problems
 // with what to do, new compensation types, the export-log link. Pure: no I/O, so it is easy to test.
 import type { Locale } from '../db/collections.js';
-import type { EntryResultStatus, SyncRunDoc } from '../db/payroll-collections.js';
+import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/payroll-collections.js';
 import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
 import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind } from './messages.js';
 
@@ -11,17 +11,10 @@ export const MAX_PROBLEM_LINES = 50;
 /** Entry results that are a problem, read with `{ syncId, status: { $nin: NOT_A_PROBLEM } }`. */
 export const NOT_A_PROBLEM: readonly EntryResultStatus[] = ['created', 'already_present', 'correction_created', 'would_create', 'would_correct'];
 
-export interface ProblemEntry {
-  index: number;
-  employeeEmail: string;
-  benefitKey: string;
-  amountCents: number;
-  currency: string;
-  status: EntryResultStatus;
-  reason?: string;
+export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason'> & {
   /** The employee's name in Personio, when matched. */
   personName?: string;
-}
+};
 
 export interface ProblemSummary {
   /** The first problems by entry position, at most MAX_PROBLEM_LINES. */
