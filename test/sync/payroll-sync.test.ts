@@ -71,6 +71,16 @@ describe('payroll sync', () => {
     await expectExactlyOnce(h, s);
     const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`);
     expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([second.syncId, first.syncId]);
+
+    // The export log pages with a cursor, newest first.
+    const page1 = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1`);
+    expect(page1.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([second.syncId]);
+    const page2 = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1&cursor=${page1.json.nextCursor}`);
+    expect(page2.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([first.syncId]);
+    expect(page2.json.nextCursor).toBeNull();
+    const other = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?period=2020-01`);
+    expect(other.json.items).toEqual([]);
+    expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?cursor=garbage`)).status).toBe(400);
   });
 
   it('a dry run reports what would happen and writes nothing to Personio', async () => {
