@@ -42,14 +42,17 @@ const steps = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
+// Every activity heartbeats (or is short), so a worker that dies mid-activity costs seconds, not the start-to-close timeout.
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 // The activity retries the send itself and records a failure instead of throwing: a mail problem never fails a sync.
 const mail = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
 });
 

@@ -42,7 +42,13 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
  * and its attempt is retried after the heartbeat timeout.
  */
 export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 5_000): Promise<T> {
-  const context = Context.current();
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    // Called as a plain function (outside a Temporal activity): nothing to heartbeat to.
+    return work();
+  }
   const timer = setInterval(() => context.heartbeat(), everyMs);
   try {
     return await work();
