@@ -53,7 +53,7 @@ const restartDelayMs = Number(args['restart-delay-ms'] ?? 1_000);
 /** Longer than the worker's MongoDB server-selection timeout (10 s): operations fail instead of waiting it out. */
 const dbDownMs = Number(args['db-down-ms'] ?? 12_000);
 /** Steps are at least this far apart, so that each one meets a worker that is busy again. */
-const MIN_STEP_GAP_MS = 5_000;
+const MIN_STEP_GAP_MS = 2_000;
 const timeoutMs = Number(args['timeout-minutes'] ?? 20) * 60_000;
 const BENEFITS = 2;
 const PERSONS_PER_REQUEST = 50;
@@ -167,12 +167,11 @@ async function main(): Promise<number> {
     const held = () => state.compensations.size;
 
     // The plan: kill 1 in the middle of the employee lookups, the others spread over the push, the database
-    // restart between the first two push kills.
-    // Push-phase steps wait for a share of the compensations to be held and for some progress since the
-    // step before (a kill right after the database restart would otherwise land on the same moment).
+    // restart between the first two push kills. Push-phase steps wait for a share of the compensations to be
+    // held and for some progress since the step before (so that each step meets a busy worker).
     type Step = { kind: 'kill' | 'db'; ready: (since: number) => boolean; label: string };
     const steps: Step[] = [];
-    const gap = Math.max(1, Math.round(total * 0.03));
+    const gap = Math.max(1, Math.round(total * 0.02));
     const pushStep = (kind: Step['kind'], threshold: number): Step => ({
       kind,
       ready: (since) => held() >= threshold && held() >= since + gap,
@@ -181,11 +180,11 @@ async function main(): Promise<number> {
     if (kills > 0) steps.push({ kind: 'kill', ready: () => personGets() >= Math.ceil(personRequests / 2), label: `half of the ${personRequests} employee lookups done` });
     const pushKills = Math.max(0, kills - 1);
     for (let i = 0; i < pushKills; i++) {
-      const fraction = (i + 1) / (pushKills + 1);
-      steps.push(pushStep('kill', Math.round(total * fraction * 0.9)));
-      // The database restart comes after the first push kill: work goes on for a few seconds while FerretDB
-      // shuts down, and later kills still find work to interrupt.
-      if (!args['no-db-restart'] && i === 0) steps.push(pushStep('db', Math.round(total * (fraction + 0.5 / (pushKills + 1)) * 0.9)));
+      // Pushing is quick at zero latency, and it goes on for ~3 s while FerretDB shuts down: the steps sit in
+      // the first 80 % of the push so that the last ones still find work to interrupt.
+      const fraction = ((i + 1) / (pushKills + 1)) * 0.8;
+      steps.push(pushStep('kill', Math.round(total * fraction)));
+      if (!args['no-db-restart'] && i === 0) steps.push(pushStep('db', Math.round(total * fraction * 1.5)));
     }
     if (pushKills === 0 && !args['no-db-restart']) steps.push(pushStep('db', Math.round(total / 2)));
 
@@ -201,34 +200,13 @@ async function main(): Promise<number> {
       (error: unknown) => (outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) }),
     );
     void result.finally(() => (closed = true));
-
-    const deadline = t0 + timeoutMs;
-    let since = 0;
-    let lastStepAt = 0;
-    for (const step of steps) {
-      while (!closed && (!step.ready(since) || Date.now() < lastStepAt + MIN_STEP_GAP_MS) && Date.now() < deadline) await sleep(50);
-      if (closed || Date.now() >= deadline) break;
-      if (step.kind === 'kill') {
-        const victim = worker as WorkerProcess;
-        await victim.kill();
-        note(`SIGKILL worker ${workers.indexOf(victim) + 1} (pid ${victim.pid}) at ${step.label}; ${held()} held`);
-        await sleep(restartDelayMs);
-        const next = startWorker();
-        note(`worker ${workers.length} (pid ${next.pid}) started`);
-      } else {
-        const down = Date.now();
-        note(`stopping FerretDB (${args['db-kill'] ? 'SIGKILL' : 'SIGTERM'}) at ${step.label}; ${held()} held`);
-        await ferret.stop(args['db-kill']);
-        note(`FerretDB down after ${((Date.now() - down) / 1000).toFixed(1)} s; ${held()} held`);
-        await sleep(Math.max(0, down + dbDownMs - Date.now()));
-        await ferret.start();
-        note(`FerretDB restarted on the same port and data (${((Date.now() - down) / 1000).toFixed(1)} s after the stop began); ${held()} held`);
-      }
-      since = held();
-      lastStepAt = Date.now();
-    }
-    // While waiting for the end: every 30 s without progress, say which activities are pending and why.
+    // Every 30 s without a new compensation in Personio, say which activities are pending and why.
+    let heldAtLastTick = -1;
     const watchdog = setInterval(() => {
+      const now = held();
+      const stalled = now === heldAtLastTick;
+      heldAtLastTick = now;
+      if (!stalled || closed) return;
       void handle
         .describe()
         .then((d) => {
@@ -247,6 +225,34 @@ async function main(): Promise<number> {
         })
         .catch((error: unknown) => log(`still running; ${held()} held; could not describe the workflow: ${error instanceof Error ? error.message : String(error)}`));
     }, 30_000);
+
+    const deadline = t0 + timeoutMs;
+    let since = 0;
+    let lastStepAt = 0;
+    let killsDone = 0;
+    for (const step of steps) {
+      while (!closed && (!step.ready(since) || Date.now() < lastStepAt + MIN_STEP_GAP_MS) && Date.now() < deadline) await sleep(50);
+      if (closed || Date.now() >= deadline) break;
+      if (step.kind === 'kill') {
+        const victim = worker as WorkerProcess;
+        await victim.kill();
+        killsDone++;
+        note(`SIGKILL worker ${workers.indexOf(victim) + 1} (pid ${victim.pid}) at ${step.label}; ${held()} held`);
+        await sleep(restartDelayMs);
+        const next = startWorker();
+        note(`worker ${workers.length} (pid ${next.pid}) started`);
+      } else {
+        const down = Date.now();
+        note(`stopping FerretDB (${args['db-kill'] ? 'SIGKILL' : 'SIGTERM'}) at ${step.label}; ${held()} held`);
+        await ferret.stop(args['db-kill']);
+        note(`FerretDB down after ${((Date.now() - down) / 1000).toFixed(1)} s; ${held()} held`);
+        await sleep(Math.max(0, down + dbDownMs - Date.now()));
+        await ferret.start();
+        note(`FerretDB restarted on the same port and data (${((Date.now() - down) / 1000).toFixed(1)} s after the stop began); ${held()} held`);
+      }
+      since = held();
+      lastStepAt = Date.now();
+    }
     const timedOut = await Promise.race([result.then(() => false), sleep(Math.max(0, deadline - Date.now())).then(() => true)]);
     clearInterval(watchdog);
     const seconds = (Date.now() - t0) / 1000;
@@ -289,7 +295,7 @@ async function main(): Promise<number> {
     const lines = [
       `## Resilience drill ${new Date(startedAt).toISOString()}`,
       '',
-      `${employees} employees × ${BENEFITS} benefits = ${total} compensations; ${workers.length} worker processes (${kills} SIGKILLs), ` +
+      `${employees} employees × ${BENEFITS} benefits = ${total} compensations; ${workers.length} worker processes (${killsDone} of ${kills} planned SIGKILLs done), ` +
         `${args['no-db-restart'] ? 'no' : `one FerretDB restart (${args['db-kill'] ? 'SIGKILL' : 'SIGTERM'}, ${dbDownMs / 1000} s down)`}; fault rate ${faultRate}. Load at start: ${describeLoad(load)}.`,
       '',
       '| time | event |',

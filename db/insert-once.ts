@@ -1,8 +1,16 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 
-const isDuplicateKey = (error: unknown) =>
-  (error instanceof MongoServerError && error.code === 11000) ||
-  (error instanceof MongoBulkWriteError && (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every((e) => e.code === 11000));
+/**
+ * Only "this _id exists already" counts as done. A network or server-selection failure also arrives as a
+ * MongoBulkWriteError, with no write errors at all: that one must be thrown, or a lost write looks written.
+ */
+function isDuplicateKey(error: unknown): boolean {
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000) && !error.result?.getWriteConcernError();
+  }
+  return error instanceof MongoServerError && error.code === 11000;
+}
 
 /**
  * Inserts documents whose _id may already exist (a retried activity): existing ones are kept as they are.
