@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { freePort } from '../dev/free-port.js';
 import { startManagedProcess, waitUntilReady, type ManagedProcess } from '../dev/managed-process.js';
+import { mongoAnswers } from '../dev/stack.js';
 import { ensureTool } from '../dev/tools.js';
 import type { RequestLogEntry } from '../sandbox/index.js';
 import { describeLoad, loadSnapshot } from './support/machine.js';
@@ -81,15 +82,7 @@ function ferretDb(port: number) {
       );
       await waitUntilReady(
         'FerretDB',
-        async () => {
-          const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-          try {
-            await client.db('admin').command({ ping: 1 });
-            return true;
-          } finally {
-            await client.close();
-          }
-        },
+        () => mongoAnswers(uri),
         { timeoutMs: 30_000, process: proc },
       );
     },

@@ -71,6 +71,17 @@ async function startTemporal(mode: StackMode, dataDir: string, logDir: string) {
   return { proc, address, uiUrl: mode === 'dev' ? `http://127.0.0.1:${uiPort}` : undefined };
 }
 
+/** One quick ping: the readiness check of a MongoDB-wire server. */
+export async function mongoAnswers(uri: string): Promise<boolean> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await client.close();
+  }
+}
+
 async function startFerretDb(dataDir: string, logDir: string) {
   const binary = ensureTool('ferretdb');
   const port = await freePort();
@@ -93,15 +104,7 @@ async function startFerretDb(dataDir: string, logDir: string) {
   const uri = `mongodb://127.0.0.1:${port}/`;
   await waitUntilReady(
     'FerretDB',
-    async () => {
-      const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-      try {
-        await client.db('admin').command({ ping: 1 });
-        return true;
-      } finally {
-        await client.close();
-      }
-    },
+    () => mongoAnswers(uri),
     { timeoutMs: 30_000, process: proc },
   );
   return { proc, uri };
