@@ -1,91 +1,30 @@
 /** A small typed client of the sandbox's /__admin surface, for tests and the dev seed. */
-import type { FaultKind } from './faults.js';
+import type { z } from 'zod';
+import type { compensationInputSchema, compensationTypeInputSchema, credentialInputSchema, personInputSchema } from './admin.js';
+import type { Fault, FaultKind, FaultSpec } from './faults.js';
 import type { RequestLogEntry } from './request-log.js';
+import type { SandboxCompensation, SandboxCompensationType, SandboxCredential, SandboxPerson } from './state.js';
 
-export interface AdminCredentialInput {
-  clientId: string;
-  clientSecret: string;
-  scopes: string[];
-  /** Default ['email', 'first_name', 'last_name']. */
-  readableAttributes?: string[];
-}
-export interface AdminCredential {
-  clientId: string;
-  scopes: string[];
-  readableAttributes: string[];
-}
-export interface AdminPersonInput {
-  id?: string;
-  email?: string;
-  first_name?: string;
-  last_name?: string;
-  preferred_name?: string;
-  gender?: string;
-  status?: 'ACTIVE' | 'INACTIVE';
-}
-export interface AdminPerson extends AdminPersonInput {
-  id: string;
-  status: 'ACTIVE' | 'INACTIVE';
-  created_at: string;
-  updated_at: string;
-}
-export interface AdminCompensationType {
-  id: string;
-  name: string;
-  category: string;
-}
-export interface AdminCompensationInput {
-  personId: string;
-  typeId: string;
-  value: number;
-  currency?: string;
-  effectiveFrom: string;
-  interval?: string;
-  comment?: string;
-  legalEntityId?: string;
-}
-export interface AdminCompensation {
-  id: string;
-  personId: string;
-  typeId: string;
-  /** The decimal as posted. */
-  value: number;
-  currency: string;
-  effectiveFrom: string;
-  interval?: string;
-  comment?: string;
-  legalEntityId?: string;
-  createdAt: string;
-  clientId?: string;
-}
-export interface AdminFaultInput {
-  /** Default '*' (any). */
-  method?: string;
-  /** e.g. '/v2/compensations'; '*' = any /v2 path. */
-  path: string;
-  kind: FaultKind;
-  latencyMs?: number;
-  status?: number;
-  /** Omitted → no Retry-After header. */
-  retryAfterSeconds?: number;
-  /** Fraction of matching requests hit (0..1), default 1. */
-  rate?: number;
-  /** Apply to the next N matching requests only; default unlimited. */
-  count?: number;
-  seed?: number;
-}
-export interface AdminFault {
-  id: string;
-  method: string;
-  path: string;
-  kind: FaultKind;
-  latencyMs?: number;
-  status?: number;
-  retryAfterSeconds?: number;
-  rate: number;
-  remaining?: number;
-  applied: number;
-}
+// Each shape has one definition: the admin surface's input schemas (sandbox/admin.ts, sandbox/faults.ts) for what
+// goes in, the sandbox's state records (sandbox/state.ts) minus their internal fields for what comes back.
+
+/** POST /__admin/credentials. readableAttributes defaults to ['email', 'first_name', 'last_name']. */
+export type AdminCredentialInput = z.input<typeof credentialInputSchema>;
+/** A credential as the admin surface shows it: never its secret. */
+export type AdminCredential = Omit<SandboxCredential, 'clientSecret'>;
+/** POST /__admin/persons, one person: upserts by id; status defaults to ACTIVE. */
+export type AdminPersonInput = z.input<typeof personInputSchema>;
+export type AdminPerson = Omit<SandboxPerson, 'seq'>;
+/** POST /__admin/compensation-types. category defaults to ONE_TIME. */
+export type AdminCompensationTypeInput = z.input<typeof compensationTypeInputSchema>;
+export type AdminCompensationType = Omit<SandboxCompensationType, 'seq'>;
+/** POST /__admin/compensations: seeds a compensation (value 0 allowed); currency defaults to EUR. */
+export type AdminCompensationInput = z.input<typeof compensationInputSchema>;
+export type AdminCompensation = Omit<SandboxCompensation, 'seq'>;
+/** POST /__admin/faults (see faultSpecSchema for the fields). */
+export type AdminFaultInput = FaultSpec;
+/** A fault as the admin surface lists it: without its PRNG state. */
+export type AdminFault = Omit<Fault, 'rng'>;
 export type { RequestLogEntry, FaultKind };
 
 export interface SandboxAdmin {
@@ -95,7 +34,7 @@ export interface SandboxAdmin {
   deleteCredentials(clientId: string): Promise<void>;
   addPersons(persons: AdminPersonInput[]): Promise<AdminPerson[]>;
   listPersons(): Promise<AdminPerson[]>;
-  addCompensationType(input: { name: string; category?: string }): Promise<AdminCompensationType>;
+  addCompensationType(input: AdminCompensationTypeInput): Promise<AdminCompensationType>;
   listCompensationTypes(): Promise<AdminCompensationType[]>;
   deleteCompensationType(id: string): Promise<void>;
   /** Seeds an existing compensation (value 0 allowed), bypassing Personio's validation. */
@@ -138,43 +77,41 @@ export function createSandboxAdmin(baseUrl: string): SandboxAdmin {
     return parsed as T;
   }
 
+  /** GET of a collection, answered as `{ [key]: T[] }`. */
+  async function list<T>(path: string, key: string): Promise<T[]> {
+    return (await call<Record<string, T[]>>('GET', path))[key]!;
+  }
+
+  async function remove(path: string, id?: string): Promise<void> {
+    await call('DELETE', id === undefined ? path : `${path}/${encodeURIComponent(id)}`);
+  }
+
   return {
     async reset() {
       await call('POST', '/reset');
     },
     setCredentials: (input) => call('POST', '/credentials', input),
-    listCredentials: async () => (await call<{ credentials: AdminCredential[] }>('GET', '/credentials')).credentials,
-    async deleteCredentials(clientId) {
-      await call('DELETE', `/credentials/${encodeURIComponent(clientId)}`);
-    },
+    listCredentials: () => list('/credentials', 'credentials'),
+    deleteCredentials: (clientId) => remove('/credentials', clientId),
     addPersons: async (persons) => (await call<{ persons: AdminPerson[] }>('POST', '/persons', { persons })).persons,
-    listPersons: async () => (await call<{ persons: AdminPerson[] }>('GET', '/persons')).persons,
+    listPersons: () => list('/persons', 'persons'),
     addCompensationType: (input) => call('POST', '/compensation-types', input),
-    listCompensationTypes: async () =>
-      (await call<{ compensationTypes: AdminCompensationType[] }>('GET', '/compensation-types')).compensationTypes,
-    async deleteCompensationType(id) {
-      await call('DELETE', `/compensation-types/${encodeURIComponent(id)}`);
-    },
+    listCompensationTypes: () => list('/compensation-types', 'compensationTypes'),
+    deleteCompensationType: (id) => remove('/compensation-types', id),
     addCompensation: (input) => call('POST', '/compensations', input),
-    listCompensations: async () => (await call<{ compensations: AdminCompensation[] }>('GET', '/compensations')).compensations,
-    async listRequests(filter = {}) {
+    listCompensations: () => list('/compensations', 'compensations'),
+    listRequests(filter = {}) {
       const q = new URLSearchParams();
       if (filter.method) q.set('method', filter.method);
       if (filter.path) q.set('path', filter.path);
       const qs = q.toString();
-      return (await call<{ requests: RequestLogEntry[] }>('GET', `/requests${qs ? `?${qs}` : ''}`)).requests;
+      return list(`/requests${qs ? `?${qs}` : ''}`, 'requests');
     },
-    async clearRequests() {
-      await call('DELETE', '/requests');
-    },
+    clearRequests: () => remove('/requests'),
     addFault: (input) => call('POST', '/faults', input),
-    listFaults: async () => (await call<{ faults: AdminFault[] }>('GET', '/faults')).faults,
-    async deleteFault(id) {
-      await call('DELETE', `/faults/${encodeURIComponent(id)}`);
-    },
-    async clearFaults() {
-      await call('DELETE', '/faults');
-    },
+    listFaults: () => list('/faults', 'faults'),
+    deleteFault: (id) => remove('/faults', id),
+    clearFaults: () => remove('/faults'),
     async setRateLimit(requestsPerMinute, clientId) {
       await call('PUT', '/rate-limit', clientId ? { requestsPerMinute, clientId } : { requestsPerMinute });
     },

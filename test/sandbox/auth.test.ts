@@ -1,28 +1,20 @@
 // The sandbox's token endpoint, revocation, bearer checks and token-endpoint rate limit.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ALL_SCOPES,
   COMP_READ,
   PERSONS_READ,
+  advanceClock,
   envelopeDetails,
   get,
   http,
-  startTestSandbox,
   token,
   tokenRequest,
-  type TestSandbox,
+  useTestSandbox,
 } from './support.js';
 
-let sb: TestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox({ clock: true });
-});
-afterAll(async () => {
-  await sb?.running.close();
-});
+const sb = useTestSandbox({ clock: true });
 beforeEach(async () => {
-  await sb.admin.reset();
-  sb.clock.now = new Date('2025-03-15T10:00:00Z');
   await sb.admin.setCredentials({ clientId: 'acme', clientSecret: 's3cret', scopes: [PERSONS_READ, COMP_READ] });
 });
 
@@ -77,13 +69,13 @@ describe('POST /v2/auth/token', () => {
     await sb.admin.setCredentials({ clientId: 'beta', clientSecret: 'b', scopes: [] });
     expect((await tokenRequest(sb.url, { ...valid, client_id: 'beta', client_secret: 'b' })).status).toBe(200);
 
-    sb.clock.now = new Date(sb.clock.now.getTime() + 1000);
+    advanceClock(sb, 1000);
     expect((await tokenRequest(sb.url, valid)).status).toBe(200);
     expect((await tokenRequest(sb.url, valid)).status).toBe(429);
-    sb.clock.now = new Date(sb.clock.now.getTime() + 30_000);
+    advanceClock(sb, 30_000);
     expect((await tokenRequest(sb.url, valid)).status).toBe(200);
     expect((await tokenRequest(sb.url, valid)).status).toBe(429);
-    sb.clock.now = new Date(sb.clock.now.getTime() + 30_000); // the penalty minute is over
+    advanceClock(sb, 30_000); // the penalty minute is over
     for (let i = 0; i < 5; i++) expect((await tokenRequest(sb.url, valid)).status).toBe(200);
   });
 });
@@ -98,9 +90,9 @@ describe('bearer tokens', () => {
     expect((await get(sb, '/v2/persons', 'papi-unknown')).status).toBe(401);
 
     const t = await token(sb, 'acme', 's3cret');
-    sb.clock.now = new Date(sb.clock.now.getTime() + 86_399_000);
+    advanceClock(sb, 86_399_000);
     expect((await get(sb, '/v2/persons', t)).status).toBe(200);
-    sb.clock.now = new Date(sb.clock.now.getTime() + 1000);
+    advanceClock(sb, 1000);
     const expired = await get(sb, '/v2/persons', t);
     expect(expired.status).toBe(401);
     envelopeDetails(expired);

@@ -1,17 +1,10 @@
 // GET and POST /v2/compensations/types in the sandbox.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMP_READ, COMP_WRITE, PERSONS_READ, credentialWithToken, envelopeDetails, get, postJson, startTestSandbox, type TestSandbox } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COMP_READ, COMP_WRITE, PERSONS_READ, credentialWithToken, envelopeDetails, get, postJson, useTestSandbox } from './support.js';
 
-let sb: TestSandbox;
+const sb = useTestSandbox();
 let t: string;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.running.close();
-});
 beforeEach(async () => {
-  await sb.admin.reset();
   t = await credentialWithToken(sb, 'acme');
 });
 

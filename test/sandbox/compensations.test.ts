@@ -1,20 +1,12 @@
 // GET and POST /v2/compensations in the sandbox.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMP_READ, COMP_WRITE, credentialWithToken, envelopeDetails, get, postJson, startTestSandbox, type TestSandbox } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COMP_READ, COMP_WRITE, credentialWithToken, envelopeDetails, get, postJson, useTestSandbox } from './support.js';
 
-let sb: TestSandbox;
+const sb = useTestSandbox({ clock: true });
 let t: string;
 let personId: string;
 let typeId: string;
-beforeAll(async () => {
-  sb = await startTestSandbox({ clock: true });
-});
-afterAll(async () => {
-  await sb?.running.close();
-});
 beforeEach(async () => {
-  await sb.admin.reset();
-  sb.clock.now = new Date('2025-03-15T10:00:00Z');
   t = await credentialWithToken(sb, 'acme');
   personId = (await sb.admin.addPersons([{ email: 'a@acme.test' }]))[0]!.id;
   typeId = (await sb.admin.addCompensationType({ name: 'Meal', category: 'ONE_TIME' })).id;

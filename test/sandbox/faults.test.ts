@@ -1,18 +1,10 @@
 // The sandbox's test facilities: injected faults, the per-credential rate limit, the admin surface.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { credentialWithToken, envelopeDetails, get, http, postJson, startTestSandbox, type TestSandbox } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { advanceClock, credentialWithToken, envelopeDetails, get, http, postJson, useTestSandbox } from './support.js';
 
-let sb: TestSandbox;
+const sb = useTestSandbox({ clock: true });
 let t: string;
-beforeAll(async () => {
-  sb = await startTestSandbox({ clock: true });
-});
-afterAll(async () => {
-  await sb?.running.close();
-});
 beforeEach(async () => {
-  await sb.admin.reset();
-  sb.clock.now = new Date('2025-03-15T10:00:00Z');
   t = await credentialWithToken(sb, 'acme');
 });
 
@@ -135,14 +127,14 @@ describe('per-credential rate limit', () => {
     const beta = await credentialWithToken(sb, 'beta');
     await sb.admin.setRateLimit(2);
     expect((await get(sb, '/v2/persons', t)).status).toBe(200);
-    sb.clock.now = new Date(sb.clock.now.getTime() + 20_000);
+    advanceClock(sb, 20_000);
     expect((await get(sb, '/v2/persons', t)).status).toBe(200);
     const limited = await get(sb, '/v2/persons', t);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('40');
     envelopeDetails(limited);
     expect((await get(sb, '/v2/persons', beta)).status).toBe(200);
-    sb.clock.now = new Date(sb.clock.now.getTime() + 40_001);
+    advanceClock(sb, 40_001);
     expect((await get(sb, '/v2/persons', t)).status).toBe(200);
     expect((await get(sb, '/v2/persons', t)).status).toBe(429);
 

@@ -1,17 +1,10 @@
 // GET /v2/persons in the sandbox: limits, cursor pagination, filters, the Email attribute whitelist.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMP_READ, PERSONS_READ, credentialWithToken, envelopeDetails, get, startTestSandbox, type TestSandbox } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COMP_READ, PERSONS_READ, credentialWithToken, envelopeDetails, get, useTestSandbox } from './support.js';
 
-let sb: TestSandbox;
+const sb = useTestSandbox();
 let t: string;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.running.close();
-});
 beforeEach(async () => {
-  await sb.admin.reset();
   t = await credentialWithToken(sb, 'acme');
 });
 

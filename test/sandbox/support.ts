@@ -1,4 +1,5 @@
 // Helpers of the sandbox's own tests: raw HTTP against a sandbox on a free port.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSandboxAdmin, startSandbox, type RunningSandbox, type SandboxAdmin } from '../../sandbox/index.js';
 
 export const PERSONS_READ = 'personio:persons:read';
@@ -14,14 +15,61 @@ export interface TestSandbox {
   clock: { now: Date };
 }
 
+/** Where the sandbox clock starts (and, with useTestSandbox, stands again before each test). */
+export const CLOCK_START = '2025-03-15T10:00:00Z';
+
 export async function startTestSandbox(opts: { dataFile?: string; clock?: boolean } = {}): Promise<TestSandbox> {
-  const clock = { now: new Date('2025-03-15T10:00:00Z') };
+  const clock = { now: new Date(CLOCK_START) };
   const running = await startSandbox({
     port: 0,
     ...(opts.dataFile ? { dataFile: opts.dataFile } : {}),
     ...(opts.clock ? { now: () => new Date(clock.now) } : {}),
   });
   return { running, url: running.url, admin: createSandboxAdmin(running.url), clock };
+}
+
+/**
+ * One sandbox for the tests of a file: started before all of them, closed after, and before each one reset (data,
+ * tokens, faults, limits, request log) with its clock back at CLOCK_START. Call at the top level of the test file;
+ * the returned handle is usable from the hooks and tests on (it throws before the sandbox is started).
+ */
+export function useTestSandbox(opts: { clock?: boolean } = {}): TestSandbox {
+  let current: TestSandbox | undefined;
+  const started = (): TestSandbox => {
+    if (!current) throw new Error('the test sandbox is not running: use it inside hooks and tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startTestSandbox(opts);
+  });
+  afterAll(async () => {
+    await current?.running.close();
+    current = undefined;
+  });
+  beforeEach(async () => {
+    const sb = started();
+    await sb.admin.reset();
+    sb.clock.now = new Date(CLOCK_START);
+  });
+  return {
+    get running() {
+      return started().running;
+    },
+    get url() {
+      return started().url;
+    },
+    get admin() {
+      return started().admin;
+    },
+    get clock() {
+      return started().clock;
+    },
+  };
+}
+
+/** Moves the sandbox clock on (only a sandbox started with `clock: true` follows it). */
+export function advanceClock(sb: TestSandbox, ms: number): void {
+  sb.clock.now = new Date(sb.clock.now.getTime() + ms);
 }
 
 export interface Reply {
