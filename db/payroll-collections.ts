@@ -69,6 +69,8 @@ export interface SyncCounts {
   failed: number;
   /** Entries not pushed because their employee was unmatched, ambiguous or inactive. */
   entriesNotMatched: number;
+  /** Entries whose compensation has no recorded outcome (the sync ended before its chunk finished). */
+  entriesPending: number;
   wouldCreate: number;
   wouldCorrect: number;
 }

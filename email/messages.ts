@@ -26,6 +26,7 @@ export interface SummaryMessages {
     failed: string;
     employeesUnmatched: string;
     employeesInactive: string;
+    entriesPending: string;
   };
   totalsHeading: string;
   totalsBenefit: string;
@@ -92,6 +93,7 @@ const de: SummaryMessages = {
     failed: 'Fehlgeschlagen',
     employeesUnmatched: 'Nicht zugeordnete Mitarbeitende',
     employeesInactive: 'Inaktive Mitarbeitende',
+    entriesPending: 'Noch nicht übertragene Einträge',
   },
   totalsHeading: 'Summen',
   totalsBenefit: 'Leistung',
@@ -181,6 +183,7 @@ const en: SummaryMessages = {
     failed: 'Failed',
     employeesUnmatched: 'Employees not matched',
     employeesInactive: 'Inactive employees',
+    entriesPending: 'Entries not yet transferred',
   },
   totalsHeading: 'Totals',
   totalsBenefit: 'Benefit',

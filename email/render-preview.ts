@@ -48,6 +48,7 @@ export function sampleSummaryInput(locale: Locale): SummaryInput {
         needsManualCorrection: 1,
         failed: 0,
         entriesNotMatched: 3,
+        entriesPending: 0,
         wouldCreate: 0,
         wouldCorrect: 0,
       },

@@ -126,6 +126,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
     { label: m.counts.failed, value: count(c?.failed) },
     { label: m.counts.employeesUnmatched, value: count(c?.employeesUnmatched) },
     ...(c?.employeesInactive ? [{ label: m.counts.employeesInactive, value: count(c.employeesInactive) }] : []),
+    ...(c?.entriesPending ? [{ label: m.counts.entriesPending, value: count(c.entriesPending) }] : []),
   ];
 
   const totalsList = run.totals ?? [];

@@ -33,14 +33,20 @@ export interface FinishSyncResult {
 export function createFinishSyncActivity(deps: ActivityDeps) {
   const p = payrollCollections(deps.db);
 
+  /** The documents of one sync in a collection keyed `${syncId}:${n}`: one `_id` range scan, not a lookup per chunk. */
+  const ofSync = (syncId: string) => ({ _id: { $gt: `${syncId}:`, $lt: `${syncId};` } });
+
   /** Per-entry results of pushed items, from the chunk outcomes (an unfinished chunk leaves its entries `pending`). */
   async function writeItemResults(run: SyncRunDoc): Promise<ItemOutcome[]> {
-    const chunksTotal = run.plan?.chunksTotal ?? 0;
+    if (!run.plan || run.plan.chunksTotal === 0) return [];
+    const [plans, chunkResults] = await Promise.all([p.chunkPlans.find(ofSync(run._id)).toArray(), p.chunkResults.find(ofSync(run._id)).toArray()]);
+    const outcomes = new Map(chunkResults.flatMap((result) => result.outcomes.map((o) => [o.itemKey, o] as const)));
     const byItem = new Map<string, { item: SyncItem; outcome?: ItemOutcome }>();
-    for (let chunkNo = 0; chunkNo < chunksTotal; chunkNo++) {
-      const [plan, result] = await Promise.all([p.chunkPlans.findOne({ _id: `${run._id}:${chunkNo}` }), p.chunkResults.findOne({ _id: `${run._id}:${chunkNo}` })]);
-      const outcomes = new Map((result?.outcomes ?? []).map((o) => [o.itemKey, o]));
-      for (const item of plan?.items ?? []) byItem.set(item.itemKey, { item, ...(outcomes.has(item.itemKey) ? { outcome: outcomes.get(item.itemKey) } : {}) });
+    for (const plan of plans) {
+      for (const item of plan.items) {
+        const outcome = outcomes.get(item.itemKey);
+        byItem.set(item.itemKey, { item, ...(outcome ? { outcome } : {}) });
+      }
     }
     if (byItem.size === 0 || !run.entrySetId) return [];
     const itemOfEntry = new Map<number, { item: SyncItem; outcome?: ItemOutcome }>();
@@ -68,6 +74,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
     const totals = new Map<string, BenefitTotal>();
     let entriesNotMatched = 0;
     let entriesTransferred = 0;
+    let entriesPending = 0;
     for await (const result of p.entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) {
       const mapping = mappings.find((m) => m.benefitKey === result.benefitKey);
       const total = totals.get(result.benefitKey) ?? {
@@ -85,6 +92,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
         entriesTransferred++;
       }
       if (NOT_MATCHED.has(result.status)) entriesNotMatched++;
+      if (result.status === 'pending') entriesPending++;
       totals.set(result.benefitKey, total);
     }
 
@@ -100,10 +108,12 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       needsManualCorrection: itemCount('needs_manual_correction'),
       failed: itemCount('failed'),
       entriesNotMatched,
+      entriesPending,
       wouldCreate: itemCount('would_create'),
       wouldCorrect: itemCount('would_correct'),
     };
-    const problems = counts.failed + counts.needsManualCorrection + counts.entriesNotMatched;
+    // A pending entry has no chunk result: it may or may not be in Personio until a retry reconciles it.
+    const problems = counts.failed + counts.needsManualCorrection + counts.entriesNotMatched + counts.entriesPending;
     let status: SyncStatus;
     if (input.failure) status = 'failed';
     else if (problems === 0) status = 'succeeded';

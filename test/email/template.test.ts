@@ -60,6 +60,7 @@ const baseRun: SummaryInput['run'] = {
     needsManualCorrection: 0,
     failed: 0,
     entriesNotMatched: 120,
+    entriesPending: 0,
     wouldCreate: 0,
     wouldCorrect: 0,
   },

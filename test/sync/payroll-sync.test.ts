@@ -1,5 +1,8 @@
 // The payroll sync end to end: API → Temporal → worker → sandbox, compared against what Personio holds.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { payrollCollections } from '../../db/payroll-collections.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import {
   compensationsOf,
@@ -173,5 +176,33 @@ describe('payroll sync', () => {
     await h.temporal.workflow.getHandle(winner.json.workflowId, winner.json.runId).result();
     await h.admin.clearFaults();
     await expectExactlyOnce(h, s);
+  });
+  it('a sync that ends with a chunk unrecorded reports its entries pending and the run partially failed, never succeeded', async () => {
+    const s = await createScenario(h, { employees: 80 });
+    const first = await runSync(h, s);
+    expect(first.status).toBe('succeeded');
+    // Replay the end of that sync as if one chunk's outcome had never been written (a lost write).
+    const p = payrollCollections(h.db);
+    const syncId = randomUUID();
+    const { _id: _firstId, counts: _c, totals: _t, finishedAt: _f, ...run } = (await p.syncRuns.findOne({ _id: first.syncId }))!;
+    await p.syncRuns.insertOne({ ...run, _id: syncId, status: 'running', workflowId: `${run.workflowId}-replayed` });
+    const plans = await p.chunkPlans.find({ syncId: first.syncId }).sort({ chunkNo: 1 }).toArray();
+    expect(plans.length).toBeGreaterThanOrEqual(2);
+    await p.chunkPlans.insertMany(plans.map((plan) => ({ ...plan, _id: `${syncId}:${plan.chunkNo}`, syncId })));
+    const kept = (await p.chunkResults.find({ syncId: first.syncId }).toArray()).filter((r) => r.chunkNo !== 1);
+    await p.chunkResults.insertMany(kept.map((r) => ({ ...r, _id: `${syncId}:${r.chunkNo}`, syncId })));
+    const matches = await p.personMatches.find({ syncId: first.syncId }).toArray();
+    await p.personMatches.insertMany(matches.map((m) => ({ ...m, _id: `${syncId}:${m.email}`, syncId })));
+
+    const finished = await createActivities(h.deps).finishSync({ syncId });
+
+    const lostEntries = plans[1]!.items.reduce((sum, item) => sum + item.entryIndexes.length, 0);
+    expect(finished.status).toBe('partially_failed');
+    expect(finished.counts.entriesPending).toBe(lostEntries);
+    expect(finished.counts.compensationsCreated).toBe(s.entries.length - lostEntries);
+    const view = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}?resultStatus=pending&resultsLimit=500`)).json;
+    expect(view.status).toBe('partially_failed');
+    expect(view.results.total).toBe(lostEntries);
+    expect(view.results.items[0].reason).toMatch(/retry the sync/);
   });
 });
