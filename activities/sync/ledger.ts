@@ -12,6 +12,8 @@ export interface LedgerContext {
   syncId: string;
   companyId: string;
   period: string;
+  /** Set once the period marker is known to exist, so an activity writes it at most once. */
+  periodMarked?: boolean;
 }
 
 /** Sequence numbers asked for per round: the original and up to two corrections are one query. */
@@ -34,7 +36,9 @@ const periodMarkers = (db: Db) => db.collection<LedgerPeriodDoc>('push_ledger_pe
 const chunkStarts = (db: Db) => db.collection<ChunkStartDoc>('push_chunk_starts');
 
 async function markPeriod(db: Db, ctx: LedgerContext): Promise<void> {
+  if (ctx.periodMarked) return;
   await insertOnce(periodMarkers(db), [{ _id: `${ctx.companyId}:${ctx.period}`, firstSyncId: ctx.syncId, createdAt: new Date() }]);
+  ctx.periodMarked = true;
 }
 
 /**
@@ -44,6 +48,7 @@ async function markPeriod(db: Db, ctx: LedgerContext): Promise<void> {
 async function ledgerCertainlyEmpty(db: Db, ctx: LedgerContext, chunkId: string): Promise<boolean> {
   const marker = await periodMarkers(db).findOne({ _id: `${ctx.companyId}:${ctx.period}` });
   if (!marker) return true;
+  ctx.periodMarked = true;
   if (marker.firstSyncId !== ctx.syncId) return false;
   return !(await chunkStarts(db).findOne({ _id: chunkId }));
 }

@@ -15,8 +15,11 @@ import type { ActivityDeps } from '../deps.js';
 import type { BenefitTypeResolution } from './ensure-types.js';
 import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
-/** Items per push activity: small enough to heartbeat often, large enough to keep the history short. */
-export const ITEM_CHUNK_SIZE = 50;
+/**
+ * Items per push activity. Each chunk costs a fixed set of database round trips and history events, so
+ * larger chunks make a sync cheaper; a retried chunk redoes at most this many items (safely, via the ledger).
+ */
+export const ITEM_CHUNK_SIZE = 200;
 
 type NotMatched = Exclude<SyncPersonMatchDoc['outcome'], 'matched'>;
 

@@ -144,16 +144,25 @@ export function createPushChunkActivity(deps: ActivityDeps) {
 
   async function pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
     const chunkId = `${input.syncId}:${input.chunkNo}`;
-    const done = await p.chunkResults.findOne({ _id: chunkId });
+    // Only a retried attempt can find its result written; a first attempt skips the lookup (on FerretDB a
+    // miss scans the collection). Should a first attempt redo a finished chunk anyway (a workflow reset),
+    // the ledger makes the redo post nothing twice and the first result is kept.
+    const retried = Context.current().info.attempt > 1;
+    const [done, run, plan] = await Promise.all([
+      retried ? p.chunkResults.findOne({ _id: chunkId }) : null,
+      loadRun(deps.db, input.syncId),
+      p.chunkPlans.findOne({ _id: chunkId }),
+    ]);
     if (done) return summarize(done.outcomes);
-    const [run, plan] = await Promise.all([loadRun(deps.db, input.syncId), p.chunkPlans.findOne({ _id: chunkId })]);
     if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, 'ChunkNotFound');
     const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
 
-    const ledgers = await readChunkLedgers(deps.db, ctx, chunkId, plan.items);
-    const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
     const pushable = plan.items.some((item) => !item.typeWouldBeCreated);
-    const client = pushable ? await personioClientFor(deps, run.companyId, 'sync') : undefined;
+    const [ledgers, client] = await Promise.all([
+      readChunkLedgers(deps.db, ctx, chunkId, plan.items),
+      pushable ? personioClientFor(deps, run.companyId, 'sync') : undefined,
+    ]);
+    const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
     const listing = new Map<string, PersonioCompensation[]>();
     if (client && toReconcile.length > 0) {
       const personIds = [...new Set(toReconcile.map((item) => item.personId))];

@@ -6,10 +6,12 @@ import { iterateEntries } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors } from '../personio-failure.js';
-import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
+import { forEachLimited, loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
-/** Emails per heartbeat: the client splits them into requests of ≤ 50. */
+/** Emails per step (the client splits them into requests of ≤ 50); each step's matches are saved at once. */
 const EMAILS_PER_STEP = 200;
+/** Steps looked up at once; the per-credential rate limiter paces the requests. */
+const STEPS_IN_FLIGHT = 4;
 
 export interface ResolveEmployeesResult {
   employees: number;
@@ -37,8 +39,9 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
     const done = new Set((await personMatches.find({ syncId: input.syncId }, { projection: { email: 1 } }).toArray()).map((m) => m.email));
     const remaining = [...emails].filter((email) => !done.has(email)).sort();
     const client = await personioClientFor(deps, run.companyId, 'sync');
-    for (let i = 0; i < remaining.length; i += EMAILS_PER_STEP) {
-      const batch = remaining.slice(i, i + EMAILS_PER_STEP);
+    const steps = Array.from({ length: Math.ceil(remaining.length / EMAILS_PER_STEP) }, (_, k) => remaining.slice(k * EMAILS_PER_STEP, (k + 1) * EMAILS_PER_STEP));
+    let resolved = done.size;
+    await forEachLimited(steps, STEPS_IN_FLIGHT, async (batch) => {
       const found = await mapPersonioErrors(() => client.findPersonsByEmail(batch));
       const docs: SyncPersonMatchDoc[] = [];
       for (const email of batch) {
@@ -53,8 +56,9 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
         }
       }
       await insertOnce(personMatches, docs);
-      Context.current().heartbeat({ resolved: done.size + i + batch.length, total: emails.size });
-    }
+      resolved += batch.length;
+      Context.current().heartbeat({ resolved, total: emails.size });
+    });
 
     const all = await personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
     const count = (outcome: SyncPersonMatchDoc['outcome']) => all.filter((m) => m.outcome === outcome).length;
