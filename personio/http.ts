@@ -70,7 +70,9 @@ export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise
       error = err;
     }
 
-    if (error.kind === 'rate_limited' && error.retryAfterMs !== undefined) req.limiter.pause(error.retryAfterMs);
+    const delayMs = retryDelay(ctx.retry, attempt, error, random);
+    // The credential's window is full: every caller of this credential waits, not only this one.
+    if (error.kind === 'rate_limited') req.limiter.pause(delayMs);
 
     const replayable = req.policy === 'idempotent' || error.kind === 'rate_limited';
     if (!error.retryable || !replayable) {
@@ -79,7 +81,6 @@ export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise
     }
     if (attempt >= ctx.retry.maxAttempts) throw error;
 
-    const delayMs = retryDelay(ctx.retry, attempt, error, random);
     const elapsed = Date.now() - startedAt;
     if (elapsed + delayMs > ctx.retry.budgetMs) {
       ctx.logger.warn('personio retry budget exhausted', {

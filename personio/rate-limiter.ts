@@ -2,6 +2,9 @@
  * A token bucket (GCRA form): `ratePerMinute` requests per minute with bursts of up to `burst`.
  * Callers are served first come, first served. One limiter per credential is shared by every client
  * of that credential, so many short-lived clients in one process never exceed the credential's budget.
+ *
+ * After a 429, `pause()` holds back every caller that has not sent yet — also those already waiting for a
+ * slot they reserved before the 429 — and re-paces them from the end of the pause, without a burst.
  */
 
 export interface RateLimiterOptions {
@@ -14,6 +17,30 @@ export interface RateLimiterOptions {
 export const defaultSleep = (ms: number): Promise<void> =>
   ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A bucket that keeps within `limitPerMinute` requests in ANY sliding 60 s window, starting from idle.
+ *
+ * A GCRA bucket lets through at most `burst - 1 + ceil(60 s / interval)` requests in a window shorter than
+ * 60 s, so the sustained rate is `limit - (burst - 1)`, less a safety margin (`marginShare` of the limit, at
+ * least one request when the limit allows it) for the jitter between the moment a request is released here
+ * and the moment the server counts it. The burst is capped at half the limit so that the rate stays useful.
+ */
+export function windowSafeBucket(
+  limitPerMinute: number,
+  burst: number,
+  marginShare = 0.01,
+): { ratePerMinute: number; burst: number } {
+  if (!(limitPerMinute > 0)) throw new RangeError('limitPerMinute must be > 0');
+  const b = Math.max(1, Math.min(Math.floor(burst), Math.floor(limitPerMinute / 2)));
+  const margin = limitPerMinute >= 2 ? Math.max(1, Math.ceil(limitPerMinute * marginShare)) : 0;
+  return { ratePerMinute: limitPerMinute - (b - 1) - margin, burst: b };
+}
+
+interface Ticket {
+  /** When this caller may send. Moved later (never earlier) by pause(). */
+  at: number;
+}
+
 export class RateLimiter {
   readonly intervalMs: number;
   readonly burst: number;
@@ -23,6 +50,8 @@ export class RateLimiter {
   private tat = 0;
   /** Nobody starts before this instant (set after a 429 with Retry-After). */
   private blockedUntil = 0;
+  /** Callers of acquire() that have not been released yet, in reservation (FIFO) order. */
+  private readonly waiting = new Set<Ticket>();
 
   constructor(opts: RateLimiterOptions) {
     if (!(opts.ratePerMinute > 0)) throw new RangeError('ratePerMinute must be > 0');
@@ -32,22 +61,58 @@ export class RateLimiter {
     this.sleep = opts.sleep ?? defaultSleep;
   }
 
-  /** Milliseconds the caller has to wait; reserves its slot at once (FIFO). */
+  private get tolerance(): number {
+    return (this.burst - 1) * this.intervalMs;
+  }
+
+  /** Reserves the next slot at once (FIFO) and returns its start time. */
+  private reserveAt(t: number): number {
+    const startAt = Math.max(t, this.tat - this.tolerance, this.blockedUntil);
+    this.tat = Math.max(this.tat, startAt) + this.intervalMs;
+    return startAt;
+  }
+
+  /**
+   * Milliseconds the caller has to wait; reserves its slot at once (FIFO). The slot is not tracked: a later
+   * pause() does not move it. Use acquire() to send requests.
+   */
   reserve(): number {
     const t = this.now();
-    const tolerance = (this.burst - 1) * this.intervalMs;
-    const startAt = Math.max(t, this.tat - tolerance, this.blockedUntil);
-    this.tat = Math.max(this.tat, startAt) + this.intervalMs;
-    return startAt - t;
+    return this.reserveAt(t) - t;
   }
 
-  /** Resolves when the caller may send its request. */
+  /** Resolves when the caller may send its request; re-checks after sleeping, since a pause() may have moved its slot. */
   async acquire(): Promise<void> {
-    await this.sleep(this.reserve());
+    const ticket: Ticket = { at: this.reserveAt(this.now()) };
+    this.waiting.add(ticket);
+    try {
+      for (;;) {
+        const wait = Math.max(ticket.at, this.blockedUntil) - this.now();
+        if (wait <= 0) return;
+        await this.sleep(wait);
+      }
+    } finally {
+      this.waiting.delete(ticket);
+    }
   }
 
-  /** Holds every later caller back for `ms` (the server said so with Retry-After). */
+  /**
+   * Holds every caller that has not sent yet back for `ms` (the server said so with Retry-After): those already
+   * waiting keep their order and are released one interval apart from the end of the pause, and later callers
+   * queue behind them. No burst right after a pause: the server's window is full.
+   */
   pause(ms: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+    const t = this.now();
+    const until = t + Math.max(0, ms);
+    if (until <= this.blockedUntil) return;
+    this.blockedUntil = until;
+    let next = until;
+    for (const ticket of this.waiting) {
+      next = Math.max(next, ticket.at);
+      ticket.at = next;
+      next += this.intervalMs;
+    }
+    // The next reservation starts at `next` at the earliest, and the bucket is empty there (no burst).
+    this.tat = Math.max(this.tat, next + this.tolerance);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { makeRedactor, type Redactor } from './errors.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, windowSafeBucket } from './rate-limiter.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
 import type { PersonioCredentials } from './types.js';
 
@@ -24,15 +24,23 @@ export interface CredentialState {
 }
 
 export interface PersonioCredentialRegistryOptions {
-  /** Per credential, default 300. */
+  /**
+   * Per credential, default 300: the server's limit in any sliding 60 s window. The bucket never exceeds it,
+   * burst included: it is paced at `sustainedPerMinute` (the limit less the burst and a 1 % margin).
+   */
   requestsPerMinute?: number;
-  /** Default max(1, ceil(requestsPerMinute / 20)). */
+  /** Default max(1, floor(requestsPerMinute / 60)): about one second's worth of requests; at most half the limit. */
   burst?: number;
+  /** The request buckets' clock (tests; default performance.now and setTimeout). */
+  clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
 }
 
 export interface PersonioCredentialRegistry {
+  /** The configured per-credential limit per sliding minute. */
   readonly requestsPerMinute: number;
   readonly burst: number;
+  /** The bucket's pace: burst + 60 s at this pace stay within requestsPerMinute. */
+  readonly sustainedPerMinute: number;
   /** The state of a credential; `fetchToken` is used only when the state is created. */
   stateFor(
     creds: PersonioCredentials,
@@ -46,11 +54,13 @@ export function credentialKey(creds: PersonioCredentials): string {
 
 export function createPersonioCredentialRegistry(opts: PersonioCredentialRegistryOptions = {}): PersonioCredentialRegistry {
   const requestsPerMinute = opts.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
-  const burst = opts.burst ?? Math.max(1, Math.ceil(requestsPerMinute / 20));
+  // A burst on top of the full rate overflows a sliding window (limit + burst in the first minute from idle).
+  const bucket = windowSafeBucket(requestsPerMinute, opts.burst ?? Math.max(1, Math.floor(requestsPerMinute / 60)));
   const states = new Map<string, CredentialState>();
   return {
     requestsPerMinute,
-    burst,
+    burst: bucket.burst,
+    sustainedPerMinute: bucket.ratePerMinute,
     stateFor(creds, fetchToken) {
       const key = credentialKey(creds);
       const existing = states.get(key);
@@ -63,7 +73,7 @@ export function createPersonioCredentialRegistry(opts: PersonioCredentialRegistr
       const state: CredentialState = {
         clientId: creds.clientId,
         tokens,
-        limiter: new RateLimiter({ ratePerMinute: requestsPerMinute, burst }),
+        limiter: new RateLimiter({ ...bucket, ...(opts.clock ? { now: opts.clock.now, sleep: opts.clock.sleep } : {}) }),
         tokenLimiter,
         redact,
       };

@@ -32,7 +32,10 @@ export interface PersonioClientConfig {
   timeoutMs?: number;
   /** Per credential, default 300; a token bucket shared by all clients of that credential made by one factory. */
   requestsPerMinute?: number;
-  /** Requests the bucket lets through at once before pacing. Default max(1, ceil(requestsPerMinute / 20)). */
+  /**
+   * Requests the bucket lets through at once before pacing. Default max(1, floor(requestsPerMinute / 60)); the
+   * pace is lowered by the burst so that no sliding minute exceeds requestsPerMinute.
+   */
   burst?: number;
   /**
    * Share tokens and rate budgets with other factories (e.g. a patient sync factory and a quick interactive
