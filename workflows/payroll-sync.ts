@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { SyncCounts, SyncProgress, SyncStatus, SyncTrigger } from '../db/payroll-collections.js';
+import { PUSH_CONCURRENCY } from '../payroll/chunking.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from './search-attributes.js';
 
 export interface PayrollSyncInput {
@@ -30,9 +31,6 @@ export interface PayrollSyncResult {
 }
 
 export const progressQuery = defineQuery<SyncProgress>('progress');
-
-/** Push activities in flight at once per sync; Personio's rate limit is enforced by the client. */
-export const PUSH_CONCURRENCY = 4;
 
 const NON_RETRYABLE = ['CompanyNotFound', 'SyncNotFound', 'NoEntries', 'NoPersonioCredentials'];
 

@@ -8,18 +8,13 @@ import {
   type SyncItem,
   type SyncPersonMatchDoc,
 } from '../../db/payroll-collections.js';
+import { chunkSizeFor } from '../../payroll/chunking.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
 import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
 import type { ActivityDeps } from '../deps.js';
 import type { BenefitTypeResolution } from './ensure-types.js';
 import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
-
-/**
- * Items per push activity. Each chunk costs a fixed set of database round trips and history events, so
- * larger chunks make a sync cheaper; a retried chunk redoes at most this many items (safely, via the ledger).
- */
-export const ITEM_CHUNK_SIZE = 200;
 
 type NotMatched = Exclude<SyncPersonMatchDoc['outcome'], 'matched'>;
 
@@ -91,10 +86,11 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
 
     // Sorted by person so a person's items share a chunk and one listing serves them all.
     const ordered = [...items.values()].sort((a, b) => a.personId.localeCompare(b.personId) || a.compensationTypeId.localeCompare(b.compensationTypeId));
+    const chunkSize = chunkSizeFor(ordered.length);
     const chunks: SyncChunkPlanDoc[] = [];
-    for (let i = 0; i < ordered.length; i += ITEM_CHUNK_SIZE) {
-      const chunkNo = i / ITEM_CHUNK_SIZE;
-      chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + ITEM_CHUNK_SIZE) });
+    for (let i = 0; i < ordered.length; i += chunkSize) {
+      const chunkNo = i / chunkSize;
+      chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + chunkSize) });
     }
     await insertOnce(p.entryResults, finalResults);
     await insertOnce(p.chunkPlans, chunks, 100);

@@ -1,0 +1,25 @@
+// How a sync's compensation items are split into push chunks. Pure: shared by the planning activity and
+// the workflow, which runs PUSH_CONCURRENCY chunks at once.
+
+/** Push chunks in flight at once per sync; Personio's rate limit is enforced by the client. */
+export const PUSH_CONCURRENCY = 4;
+/**
+ * Most items per chunk. Each chunk costs a fixed set of database round trips and history events, so larger
+ * chunks make a sync cheaper; a retried chunk redoes at most this many items (safely, via the ledger).
+ */
+export const MAX_CHUNK_ITEMS = 200;
+/** Below this many items per chunk, splitting further for parallelism costs more than it gains. */
+export const MIN_CHUNK_ITEMS = 25;
+
+/**
+ * Items per chunk for a sync of `itemCount` items: as few chunks as MAX_CHUNK_ITEMS allows, rounded up to
+ * a multiple of PUSH_CONCURRENCY so the last round does not run one chunk alone, and chunks of equal size.
+ */
+export function chunkSizeFor(itemCount: number): number {
+  if (itemCount <= 0) return MAX_CHUNK_ITEMS;
+  let chunks = Math.ceil(itemCount / MAX_CHUNK_ITEMS);
+  const balanced = Math.ceil(chunks / PUSH_CONCURRENCY) * PUSH_CONCURRENCY;
+  if (itemCount / balanced >= MIN_CHUNK_ITEMS) chunks = balanced;
+  else chunks = Math.max(chunks, Math.min(PUSH_CONCURRENCY, Math.floor(itemCount / MIN_CHUNK_ITEMS)));
+  return Math.ceil(itemCount / chunks);
+}
