@@ -90,6 +90,18 @@ interface ProductRun {
   /** CPU seconds each process used during the sync. */
   cpu: Record<string, number>;
   pacing?: RatePacing;
+  /** The same period synced again at once: everything is in Personio already. */
+  rerun?: RerunFigures;
+}
+
+interface RerunFigures {
+  status: string;
+  seconds: number;
+  alreadyPresent: number;
+  requests: RequestFigures;
+  historyEvents: number;
+  phases: Phase[];
+  duplicatesAfter: number;
 }
 
 interface BaselineRun {
@@ -201,6 +213,10 @@ async function runProduct(h: BenchStack, opts: { entries: number; label: string;
       `${opts.label}: ${run.status} in ${seconds.toFixed(1)} s, ${run.requests.total} requests, ${run.historyEvents} history events, ` +
         `duplicates ${exactlyOnce.duplicates.length}, missing ${exactlyOnce.missing.length}`,
     );
+    if (!opts.rateLimitRpm) {
+      run.rerun = await rerunPeriod(h, seed, typeIdOf);
+      log(`${opts.label}: the same period again: ${run.rerun.status} in ${run.rerun.seconds.toFixed(1)} s, ${run.rerun.requests.writes} writes, ${run.rerun.requests.reads} reads`);
+    }
     return run;
   } catch (error) {
     log(`${opts.label} failed; worker output:\n${worker.tail().slice(-3000)}`);
@@ -208,6 +224,28 @@ async function runProduct(h: BenchStack, opts: { entries: number; label: string;
   } finally {
     await worker.stop();
   }
+}
+
+/** Syncs an already synced period again (what a retry or a second trigger does): it must post nothing. */
+async function rerunPeriod(h: BenchStack, seed: Awaited<ReturnType<typeof seedPersonio>>, typeIdOf: Awaited<ReturnType<typeof productTypeIds>>): Promise<RerunFigures> {
+  const collector = new RequestCollector(h.sandbox).start();
+  const t0 = performance.now();
+  const started = await h.apiExpect(202, 'POST', `/v1/companies/${seed.companyId}/payroll-syncs`, { period: seed.period });
+  const handle = h.temporal.workflow.getHandle(started.workflowId as string, started.runId as string);
+  const result = (await handle.result()) as { status: string; counts: Json };
+  const seconds = (performance.now() - t0) / 1000;
+  const requests = requestFigures(collector.stop());
+  const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+  const after = compareCompensations(expectedCompensations(seed, typeIdOf), await h.admin.listCompensations(), seed.persons);
+  return {
+    status: result.status,
+    seconds,
+    alreadyPresent: Number(result.counts.alreadyPresent ?? 0),
+    requests,
+    historyEvents: description.historyLength,
+    phases: phasesOf(history),
+    duplicatesAfter: after.duplicates.length,
+  };
 }
 
 async function runBaseline(h: BenchStack, opts: { entries: number; label: string }): Promise<BaselineRun> {
@@ -326,6 +364,12 @@ function sizeTable(p: ProductRun, b: BaselineRun | undefined): string {
       `- CPU seconds during the product sync: ${cpuLine(p.cpu, p.seconds)}.`,
       b ? `- CPU seconds during the naive loop: ${cpuLine(b.cpu, b.result.ms / 1000)}.` : '',
       p.lostLogEntries > 0 ? `- ⚠ ${p.lostLogEntries} request-log entries were lost before they were read.` : '',
+      p.rerun
+        ? `- The same period synced again right after (a retry or second trigger): ${p.rerun.status} in ${f(p.rerun.seconds)} s, ` +
+          `${p.rerun.alreadyPresent} already present, ${p.rerun.requests.writes} Personio writes, ${p.rerun.requests.reads} reads ` +
+          `(${p.rerun.requests.personReads} persons, ${p.rerun.requests.typeReads} types, ${p.rerun.requests.compensationReads} compensations), ` +
+          `${p.rerun.historyEvents} history events, duplicates afterwards ${p.rerun.duplicatesAfter}; steps: ${p.rerun.phases.map((ph) => `${ph.name} ${f(ph.seconds, 1)} s`).join(', ')}.`
+        : '',
     ]
       .filter((l) => l !== '')
       .join('\n'),
@@ -395,7 +439,11 @@ async function main(): Promise<number> {
   console.log(report(machine, before, after, quiet, runs, rate));
   if (args.json) writeFileSync(args.json, JSON.stringify({ machine, before, after, quiet, runs, rate }, null, 2));
   const broken = [...runs.map((r) => r.product), ...(rate ? [rate] : [])].some(
-    (p) => p.status !== 'succeeded' || p.exactlyOnce.duplicates.length > 0 || p.exactlyOnce.missing.length > 0,
+    (p) =>
+      p.status !== 'succeeded' ||
+      p.exactlyOnce.duplicates.length > 0 ||
+      p.exactlyOnce.missing.length > 0 ||
+      (p.rerun !== undefined && (p.rerun.status !== 'succeeded' || p.rerun.requests.writes > 0 || p.rerun.duplicatesAfter > 0)),
   );
   return broken ? 1 : 0;
 }
