@@ -7,6 +7,7 @@ import { parseEnv, workerEnvSchema } from './config/env.js';
 import { temporalConnectSettings } from './config/temporal.js';
 import { createWorkerDeps } from './activities/deps.js';
 import { ensureSearchAttributes } from './config/ensure-search-attributes.js';
+import { superviseMongoClient } from './db/mongo-supervision.js';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -48,6 +49,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const temporal = temporalConnectSettings(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const deps = await createWorkerDeps(config);
+  const mongoSupervision = superviseMongoClient({ client: deps.db.client, uri: config.MONGODB_URI, logger: deps.logger, wedgedExitMs: config.MONGODB_WEDGED_EXIT_MS });
   await ensureSearchAttributes(connection, temporal.namespace, deps.logger);
   const worker = await createWorker({ connection, namespace: temporal.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
   deps.logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: temporal.namespace });
@@ -55,6 +57,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     // Worker.run() installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
     await worker.run();
   } finally {
+    mongoSupervision.stop();
     await connection.close();
     await deps.close();
   }

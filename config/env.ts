@@ -20,6 +20,15 @@ export const mongoEnvSchema = z.object({
   MONGODB_DB: z.string().min(1).default('payroll_sync'),
 });
 
+/** The worker's last resort against a wedged MongoDB client (see db/mongo.ts `watchMongoClient`). */
+export const workerMongoEnvSchema = z.object({
+  /**
+   * After this long without a usable MongoDB server while the server answers a fresh client, the worker exits
+   * (code 75) so that its supervisor restarts it. 0 turns the watchdog off.
+   */
+  MONGODB_WEDGED_EXIT_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
 export const credentialsEnvSchema = z.object({
   /** base64 of 32 random bytes (AES-256-GCM). */
   CREDENTIALS_KEY: z
@@ -59,6 +68,7 @@ export const platformEnvSchema = z.object({
 
 export const workerEnvSchema = temporalEnvSchema
   .extend(mongoEnvSchema.shape)
+  .extend(workerMongoEnvSchema.shape)
   .extend(credentialsEnvSchema.shape)
   .extend(personioEnvSchema.shape)
   .extend(smtpEnvSchema.shape)

@@ -4,11 +4,12 @@
 // the API in this process over real HTTP, and workers as separate OS processes (`node --import tsx worker.ts`).
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app.js';
 import { ensureIndexes } from '../../db/indexes.js';
+import { connectMongo } from '../../db/mongo.js';
 import { startStack, type RunningStack } from '../../dev/stack.js';
 import { createLogger } from '../../observability/logger.js';
 import { createSandboxAdmin, startSandbox, type RunningSandbox, type SandboxAdmin } from '../../sandbox/index.js';
@@ -43,11 +44,11 @@ export async function startBenchStack(opts: BenchStackOptions) {
     cleanups.push(() => sandbox.close());
     const admin: SandboxAdmin = createSandboxAdmin(sandbox.url);
 
-    const mongoClient = new MongoClient(stack.mongoUri, { serverSelectionTimeoutMS: 60_000 });
-    await mongoClient.connect();
-    cleanups.push(() => mongoClient.close());
+    // The product's own client (db/mongo.ts): the drill restarts the database under the API too.
     const dbName = `bench_${randomUUID().slice(0, 8)}`;
-    const db: Db = mongoClient.db(dbName);
+    const mongo = await connectMongo(stack.mongoUri, dbName, { client: { serverSelectionTimeoutMS: 60_000 } });
+    cleanups.push(() => mongo.close());
+    const db: Db = mongo.db;
     await ensureIndexes(db);
 
     const connection = await Connection.connect({ address: stack.temporalAddress });
