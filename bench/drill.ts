@@ -15,6 +15,9 @@
 // 12000: longer than the worker's 10 s MongoDB server-selection timeout), --strict (also fail when the export log does not
 // account for every entry), --timeout-minutes n (default 20), --keep (keep the temp data dir with every log),
 // --mongo-log (the MongoDB driver's topology, connection and server-selection logs into the worker logs).
+// Like docker compose's `restart: unless-stopped`, the drill restarts a worker that exits by itself (the
+// worker's MongoDB watchdog exits with code 75 when its client is wedged), and it reports how long after the
+// FerretDB restart the worker wrote its first new push-ledger record (its MongoDB client works again).
 import { Client } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,6 +118,10 @@ async function main(): Promise<number> {
   let h: BenchStack | undefined;
   let worker: WorkerProcess | undefined;
   const workers: WorkerProcess[] = [];
+  /** Workers the drill killed or stopped itself; any other exit is restarted, as a supervisor would. */
+  const endedByDrill = new Set<WorkerProcess>();
+  let shuttingDown = false;
+  let selfExits = 0;
   const events: DrillEvent[] = [];
   const note = (what: string) => {
     events.push({ atSeconds: (Date.now() - startedAt) / 1000, what });
@@ -150,6 +157,15 @@ async function main(): Promise<number> {
         () => log(`worker ${workers.indexOf(w) + 1} (pid ${w.pid}) ready`),
         () => undefined,
       );
+      void w.exited.then(async (code) => {
+        if (shuttingDown || endedByDrill.has(w)) return;
+        selfExits++;
+        note(`worker ${workers.indexOf(w) + 1} (pid ${w.pid}) exited by itself (code ${code}); restarting it in ${restartDelayMs} ms`);
+        await sleep(restartDelayMs);
+        if (shuttingDown || worker !== w) return;
+        const next = startWorker();
+        note(`worker ${workers.length} (pid ${next.pid}) started`);
+      });
       return w;
     };
     await startWorker().ready;
@@ -222,12 +238,14 @@ async function main(): Promise<number> {
     const deadline = t0 + timeoutMs;
     let since = 0;
     let lastStepAt = 0;
+    let dbBackAt: number | undefined;
     let killsDone = 0;
     for (const step of steps) {
       while (!closed && (!step.ready(since) || Date.now() < lastStepAt + MIN_STEP_GAP_MS) && Date.now() < deadline) await sleep(50);
       if (closed || Date.now() >= deadline) break;
       if (step.kind === 'kill') {
         const victim = worker as WorkerProcess;
+        endedByDrill.add(victim);
         await victim.kill();
         killsDone++;
         note(`SIGKILL worker ${workers.indexOf(victim) + 1} (pid ${victim.pid}) at ${step.label}; ${held()} held`);
@@ -241,7 +259,8 @@ async function main(): Promise<number> {
         note(`FerretDB down after ${((Date.now() - down) / 1000).toFixed(1)} s; ${held()} held`);
         await sleep(Math.max(0, down + dbDownMs - Date.now()));
         await ferret.start();
-        note(`FerretDB restarted on the same port and data (${((Date.now() - down) / 1000).toFixed(1)} s after the stop began); ${held()} held`);
+        dbBackAt = Date.now();
+        note(`FerretDB restarted on the same port and data (${((dbBackAt - down) / 1000).toFixed(1)} s after the stop began); ${held()} held`);
       }
       since = held();
       lastStepAt = Date.now();
@@ -252,6 +271,20 @@ async function main(): Promise<number> {
     if (timedOut) note(`the sync did not finish within ${timeoutMs / 60_000} min`);
     else note(`sync closed after ${seconds.toFixed(1)} s: ${outcome?.status}${outcome?.error ? ` (${outcome.error})` : ''}`);
     const requestLog: RequestLogEntry[] = collector.stop();
+
+    // Recovery after the database restart: the first push-ledger record the worker created (createdAt is set
+    // when the record is built, just before its insert) after FerretDB answered again and wrote successfully.
+    let dbRecovery = 'no database restart';
+    if (dbBackAt !== undefined) {
+      const [first] = await stack.db
+        .collection<{ createdAt: Date }>('push_ledger')
+        .find({ createdAt: { $gte: new Date(dbBackAt) } }, { projection: { createdAt: 1 } })
+        .sort({ createdAt: 1 })
+        .limit(1)
+        .toArray();
+      dbRecovery = first ? `${((first.createdAt.getTime() - dbBackAt) / 1000).toFixed(1)} s after it answered again` : 'none (no ledger write after it)';
+      note(`first push-ledger record written after the FerretDB restart: ${dbRecovery}`);
+    }
 
     // Ground truth: what Personio (the sandbox) holds, against what the entries require.
     const typeIdOf = await productTypeIds(stack, seed);
@@ -284,6 +317,9 @@ async function main(): Promise<number> {
       }
     });
     const mongoErrors = workerLogs.reduce((n, text) => n + (text.match(/Mongo\w*Error|MongoServerSelection|ECONNREFUSED/g)?.length ?? 0), 0);
+    const countLines = (pattern: RegExp) => workerLogs.reduce((n, text) => n + (text.match(pattern)?.length ?? 0), 0);
+    const monitorRestarts = countLines(/"msg":"mongodb server monitor stuck; restarted it"/g);
+    const wedgedExits = countLines(/"msg":"mongodb client wedged; exiting/g);
     const finished = !timedOut && outcome?.status === 'succeeded';
     const lines = [
       `## Resilience drill ${new Date(startedAt).toISOString()}`,
@@ -298,12 +334,14 @@ async function main(): Promise<number> {
       `Faults applied: ${[...faultsApplied.entries()].map(([k, n]) => `${k} ×${n}`).join('; ') || 'none'}.`,
       `Requests: ${figures.total} (${figures.compensationPosts} compensation POSTs, ${figures.typePosts} type POSTs, ${figures.reads} GETs, ${figures.token} token; ` +
         `${figures.status5xx} answered 5xx, ${figures.dropped} dropped after commit, ${figures.status429} answered 429). ` +
-        `Worker log lines mentioning a MongoDB connection error: ${mongoErrors}.`,
+        `Worker log lines mentioning a MongoDB connection error: ${mongoErrors}. ` +
+        `Stuck MongoDB server monitors restarted by the worker: ${monitorRestarts}; worker exits on a wedged MongoDB client: ${wedgedExits}; worker exits restarted by the drill: ${selfExits}.`,
       `Sync: ${outcome?.status ?? 'not closed'}; counts ${JSON.stringify(counts)}.`,
       '',
       '| check | result |',
       '|---|---|',
       `| sync finished successfully | ${finished ? 'yes' : 'NO'} (${seconds.toFixed(1)} s) |`,
+      `| worker's first push-ledger write after the FerretDB restart | ${dbRecovery} |`,
       `| compensations expected / held | ${report.expected} / ${report.actual} |`,
       `| duplicates | ${report.duplicates.length} |`,
       `| missing entries | ${report.missing.length} |`,
@@ -325,7 +363,11 @@ async function main(): Promise<number> {
     if (!ok) log(`DRILL FAILED; logs in ${dataDir}/logs`);
     return ok ? 0 : 1;
   } finally {
-    for (const w of workers) await w.stop(10_000);
+    shuttingDown = true;
+    for (const w of workers) {
+      endedByDrill.add(w);
+      await w.stop(10_000);
+    }
     await h?.close();
     await ferret.stop();
   }
