@@ -13,7 +13,8 @@ export interface ItemState {
 /** What the ledger knows of one item: pushed facts (seq 0, 1, …) and a post that may be unanswered. */
 export interface ItemLedger {
   pushed: { seq: number; amountCents: number; personioCompensationId: string; syncId: string }[];
-  pending?: { seq: number; amountCents: number };
+  /** The newest pending post; `syncId` is the sync that wrote it (a post that may exist without an answer). */
+  pending?: { seq: number; amountCents: number; syncId?: string };
 }
 
 /** A post Personio is found to hold although the ledger did not know it as pushed. */

@@ -88,7 +88,7 @@ export async function readChunkLedgers(db: Db, ctx: LedgerContext, chunkId: stri
         continue;
       }
       const pending = found.get(pendingId(item.itemKey, seq));
-      if (pending) itemLedger.pending = { seq, amountCents: pending.amountCents };
+      if (pending) itemLedger.pending = { seq, amountCents: pending.amountCents, syncId: pending.syncId };
     }
     open = stillOpen;
   }

@@ -118,10 +118,14 @@ export function createPushChunkActivity(deps: ActivityDeps) {
     for (const found of decision.reconciled) reconciledFacts.push({ item, ...found, reconciled: true });
     const knownIds = [...ledger.pushed.map((f) => f.personioCompensationId), ...decision.reconciled.map((r) => r.personioCompensationId)];
     if (decision.action === 'none') {
-      // Posted by an earlier attempt of this very sync: report what this sync did, not "already there".
-      const byThisSync = ledger.pushed.filter((f) => f.syncId === run._id);
+      // Posted by an earlier attempt of this very sync (recorded, or found for a pending post of this sync):
+      // report what this sync did, not "already there".
+      const seqsByThisSync = [
+        ...ledger.pushed.filter((f) => f.syncId === run._id).map((f) => f.seq),
+        ...decision.reconciled.filter((r) => ledger.pending?.syncId === run._id && r.seq === ledger.pending.seq).map((r) => r.seq),
+      ];
       const status =
-        decision.outcome === 'already_present' && byThisSync.length > 0 ? (byThisSync.some((f) => f.seq > 0) ? 'correction_created' : 'created') : decision.outcome;
+        decision.outcome === 'already_present' && seqsByThisSync.length > 0 ? (seqsByThisSync.some((seq) => seq > 0) ? 'correction_created' : 'created') : decision.outcome;
       return {
         itemKey: item.itemKey,
         status,
