@@ -19,15 +19,13 @@
 // worker's MongoDB watchdog exits with code 75 when its client is wedged), and it reports how long after the
 // FerretDB restart the worker wrote its first new push-ledger record (its MongoDB client works again).
 import { Client } from '@temporalio/client';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { freePort } from '../dev/free-port.js';
-import { startManagedProcess, waitUntilReady, type ManagedProcess } from '../dev/managed-process.js';
-import { mongoAnswers } from '../dev/stack.js';
-import { ensureTool } from '../dev/tools.js';
+import { ferretDbServer } from '../dev/ferretdb.js';
 import type { RequestLogEntry } from '../sandbox/index.js';
 import { describeLoad, loadSnapshot } from './support/machine.js';
 import { sleep, spawnWorker, type WorkerProcess } from './support/processes.js';
@@ -66,45 +64,6 @@ const startedAt = Date.now();
 const log = (line: string) => process.stderr.write(`[drill +${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 const dataDir = mkdtempSync(join(tmpdir(), 'payroll-drill-'));
 
-/** FerretDB run by the drill itself (not by dev/stack.ts) so it can be restarted on the same port and data. */
-function ferretDb(port: number) {
-  const binary = ensureTool('ferretdb');
-  const sqliteDir = join(dataDir, 'ferretdb');
-  mkdirSync(sqliteDir, { recursive: true });
-  mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  const uri = `mongodb://127.0.0.1:${port}/`;
-  let proc: ManagedProcess | undefined;
-  return {
-    uri,
-    async start() {
-      proc = startManagedProcess(
-        'ferretdb',
-        binary,
-        ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--state-dir=${sqliteDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
-        join(dataDir, 'logs', 'ferretdb.log'),
-      );
-      await waitUntilReady(
-        'FerretDB',
-        () => mongoAnswers(uri),
-        { timeoutMs: 30_000, process: proc },
-      );
-    },
-    /** SIGTERM (SIGKILL after 10 s), or SIGKILL at once. */
-    async stop(kill = false) {
-      if (proc && kill) {
-        try {
-          process.kill(proc.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        await proc.exited;
-      }
-      await proc?.stop();
-      proc = undefined;
-    },
-  };
-}
-
 interface DrillEvent {
   atSeconds: number;
   what: string;
@@ -113,7 +72,8 @@ interface DrillEvent {
 async function main(): Promise<number> {
   const load = await loadSnapshot();
   log(`data dir ${dataDir}; ${describeLoad(load)}`);
-  const ferret = ferretDb(await freePort());
+  // Run by the drill itself (not by dev/stack.ts) so it can be restarted on the same port and data.
+  const ferret = ferretDbServer({ sqliteDir: join(dataDir, 'ferretdb'), port: await freePort(), logFile: join(dataDir, 'logs', 'ferretdb.log') });
   await ferret.start();
   let h: BenchStack | undefined;
   let worker: WorkerProcess | undefined;
@@ -255,7 +215,7 @@ async function main(): Promise<number> {
       } else {
         const down = Date.now();
         note(`stopping FerretDB (${args['db-kill'] ? 'SIGKILL' : 'SIGTERM'}) at ${step.label}; ${held()} held`);
-        await ferret.stop(args['db-kill']);
+        await ferret.stop({ kill: args['db-kill'] });
         note(`FerretDB down after ${((Date.now() - down) / 1000).toFixed(1)} s; ${held()} held`);
         await sleep(Math.max(0, down + dbDownMs - Date.now()));
         await ferret.start();

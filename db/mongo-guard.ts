@@ -19,7 +19,7 @@
 // handshake or `hello`). The guard also reports an operation whose connection stays checked out far beyond
 // the socket timeout (the same bug on a pool connection): nothing in-process can end it, so the worker's
 // watchdog (`watchMongoClient`) restarts the process.
-import type { MongoClient, TopologyDescription } from 'mongodb';
+import type { MongoClient, MongoClientEvents, TopologyDescription } from 'mongodb';
 
 export type MongoGuardEvent =
   | { kind: 'monitor-stalled'; address: string; checkRunningMs: number; restarted: boolean }
@@ -140,15 +140,22 @@ export function guardMongoClient(client: MongoClient, options: MongoGuardOptions
     checkedOut.clear();
   };
 
-  client.on('serverHeartbeatStarted', onStarted);
-  client.on('serverHeartbeatSucceeded', onEnded);
-  client.on('serverHeartbeatFailed', onEnded);
-  client.on('topologyDescriptionChanged', onTopology);
-  client.on('connectionCheckedOut', onCheckedOut);
-  client.on('connectionCheckedIn', onCheckedIn);
-  client.on('connectionPoolClosed', onPoolClosed);
-  client.on('serverClosed', onServerClosed);
-  client.on('topologyClosed', onTopologyClosed);
+  /** Subscribes to one driver event and returns its unsubscribe. */
+  const listen = <E extends keyof MongoClientEvents>(event: E, listener: MongoClientEvents[E]) => {
+    client.on(event, listener);
+    return () => void client.off(event, listener);
+  };
+  const unsubscribes = [
+    listen('serverHeartbeatStarted', onStarted),
+    listen('serverHeartbeatSucceeded', onEnded),
+    listen('serverHeartbeatFailed', onEnded),
+    listen('topologyDescriptionChanged', onTopology),
+    listen('connectionCheckedOut', onCheckedOut),
+    listen('connectionCheckedIn', onCheckedIn),
+    listen('connectionPoolClosed', onPoolClosed),
+    listen('serverClosed', onServerClosed),
+    listen('topologyClosed', onTopologyClosed),
+  ];
 
   let lastTick = Date.now();
   const timer = setInterval(() => {
@@ -201,15 +208,7 @@ export function guardMongoClient(client: MongoClient, options: MongoGuardOptions
     },
     stop() {
       clearInterval(timer);
-      client.off('serverHeartbeatStarted', onStarted);
-      client.off('serverHeartbeatSucceeded', onEnded);
-      client.off('serverHeartbeatFailed', onEnded);
-      client.off('topologyDescriptionChanged', onTopology);
-      client.off('connectionCheckedOut', onCheckedOut);
-      client.off('connectionCheckedIn', onCheckedIn);
-      client.off('connectionPoolClosed', onPoolClosed);
-      client.off('serverClosed', onServerClosed);
-      client.off('topologyClosed', onTopologyClosed);
+      for (const unsubscribe of unsubscribes) unsubscribe();
       listeners.clear();
       guards.delete(client);
     },

@@ -6,6 +6,7 @@
 // The sandbox is seeded through its admin client, everything else through the HTTP API.
 import { fileURLToPath } from 'node:url';
 import { ALL_SCOPES, createSandboxAdmin, type AdminPersonInput } from '../sandbox/index.js';
+import { createApiClient, type ApiResponse } from './api-client.js';
 
 export const DEMO_COMPANY_ID = 'demo-gmbh';
 export const DEMO_MANAGER_EMAIL = 'hr@demo-gmbh.example';
@@ -112,42 +113,6 @@ export function previousPeriod(now: Date = new Date(), timeZone: string = DEMO_T
   const month = Number(parts.find((p) => p.type === 'month')?.value);
   const [y, m] = month === 1 ? [year - 1, 12] : [year, month - 1];
   return `${y}-${String(m).padStart(2, '0')}`;
-}
-
-export interface ApiResponse<T = unknown> {
-  status: number;
-  json: T;
-  text: string;
-  headers: Headers;
-}
-
-export interface ApiClient {
-  readonly baseUrl: string;
-  call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
-}
-
-/** A tiny client of the product's HTTP API with the bearer token. */
-export function createApiClient(baseUrl: string, token: string): ApiClient {
-  const root = baseUrl.replace(/\/+$/, '');
-  return {
-    baseUrl: root,
-    async call(method, path, body) {
-      const res = await fetch(`${root}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(60_000),
-      });
-      const text = await res.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, json, text, headers: res.headers };
-    },
-  };
 }
 
 async function expectStatus<T>(response: Promise<ApiResponse<T>>, what: string, ...ok: number[]): Promise<ApiResponse<T>> {

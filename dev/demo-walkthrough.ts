@@ -7,7 +7,8 @@
 // company or month. DEMO_REQUIRE_EMAIL=1 (or --require-email) makes a missing summary email a failure.
 import type { SyncCounts } from '../db/payroll-collections.js';
 import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
-import { createApiClient, DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod, type ApiClient } from './demo-seed.js';
+import { createApiClient, type ApiClient } from './api-client.js';
+import { DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod } from './demo-seed.js';
 import { readDevEndpoints } from './dev-endpoints.js';
 
 interface SyncView {

@@ -3,9 +3,9 @@
 // A service whose address is already configured (TEMPORAL_ADDRESS, MONGODB_URI, SMTP_URL,
 // PERSONIO_BASE_URL) is used as it is instead of being started.
 import { Connection } from '@temporalio/client';
-import { MongoClient } from 'mongodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ferretDbServer } from './ferretdb.js';
 import { freePort } from './free-port.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { startManagedProcess, waitUntilReady, type ManagedProcess } from './managed-process.js';
@@ -71,43 +71,10 @@ async function startTemporal(mode: StackMode, dataDir: string, logDir: string) {
   return { proc, address, uiUrl: mode === 'dev' ? `http://127.0.0.1:${uiPort}` : undefined };
 }
 
-/** One quick ping: the readiness check of a MongoDB-wire server. */
-export async function mongoAnswers(uri: string): Promise<boolean> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-  try {
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } finally {
-    await client.close();
-  }
-}
-
 async function startFerretDb(dataDir: string, logDir: string) {
-  const binary = ensureTool('ferretdb');
-  const port = await freePort();
-  const sqliteDir = join(dataDir, 'ferretdb');
-  mkdirSync(sqliteDir, { recursive: true });
-  const proc = startManagedProcess(
-    'ferretdb',
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
-      `--state-dir=${sqliteDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ],
-    join(logDir, 'ferretdb.log'),
-  );
-  const uri = `mongodb://127.0.0.1:${port}/`;
-  await waitUntilReady(
-    'FerretDB',
-    () => mongoAnswers(uri),
-    { timeoutMs: 30_000, process: proc },
-  );
-  return { proc, uri };
+  const server = ferretDbServer({ sqliteDir: join(dataDir, 'ferretdb'), port: await freePort(), logFile: join(logDir, 'ferretdb.log') });
+  await server.start();
+  return { proc: server.process as ManagedProcess, uri: server.uri };
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {

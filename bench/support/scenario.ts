@@ -2,15 +2,7 @@
 // API), and the exactly-once check against what the sandbox holds. Bench-local: no vitest.
 import { ALL_SCOPES, type AdminCompensation, type AdminPerson, type SandboxAdmin } from '../../sandbox/index.js';
 import type { BenchStack } from './stack.js';
-
-export const BENEFITS = [
-  { benefitKey: 'meal', benefitName: 'Essenszuschuss' },
-  { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget' },
-  { benefitKey: 'internet', benefitName: 'Internetpauschale' },
-] as const;
-
-/** A deterministic amount per employee and benefit, with cents that catch float errors (as the tests use). */
-export const amountFor = (employee: number, benefit: number) => ((employee % 7) * 10 + benefit * 3 + 0.1 * (employee % 10) + 0.07).toFixed(2);
+import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
 
 export interface Entry {
   employeeEmail: string;

@@ -14,6 +14,7 @@ import { startStack, type RunningStack } from '../../dev/stack.js';
 import { createLogger } from '../../observability/logger.js';
 import { createSandboxAdmin, startSandbox, type RunningSandbox, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
+import { createApiClient } from '../../dev/api-client.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
@@ -76,21 +77,8 @@ export async function startBenchStack(opts: BenchStackOptions) {
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     /** Calls the API over HTTP with the bench token. */
-    async function api(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: Json }> {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      let json: Json = {};
-      try {
-        json = text ? (JSON.parse(text) as Json) : {};
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, text, json };
-    }
+    const client = createApiClient(apiUrl, apiToken);
+    const api = (method: string, path: string, body?: unknown) => client.call<Json>(method, path, body);
 
     /** Like api(), but fails unless the status is the expected one. */
     async function apiExpect(status: number, method: string, path: string, body?: unknown): Promise<Json> {

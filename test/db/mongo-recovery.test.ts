@@ -2,62 +2,20 @@
 // it answers again within seconds after its server restarts (also when the driver's server monitor got stuck,
 // see db/mongo.ts), an operation the server never answers fails within the socket timeout, and the worker's
 // watchdog gives up on a client that cannot recover while the server answers others.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/free-port.js';
-import { startManagedProcess, waitUntilReady, type ManagedProcess } from '../../dev/managed-process.js';
-import { mongoAnswers } from '../../dev/stack.js';
-import { ensureTool } from '../../dev/tools.js';
+import { ferretDbServer, mongoAnswers, type FerretDbServer } from '../../dev/ferretdb.js';
 import type { MongoGuardEvent } from '../../db/mongo-guard.js';
 import { connectMongo, mongoClientOptions, type MongoHandle } from '../../db/mongo.js';
 import { silentLogger } from '../../observability/logger.js';
 import { EXIT_MONGO_WEDGED, superviseMongoClient } from '../../db/mongo-supervision.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** FerretDB on a fixed port and data dir, so that it can be killed and started again like a restarted server. */
-class FerretDb {
-  private proc: ManagedProcess | undefined;
-  readonly uri: string;
-  private constructor(
-    private readonly dir: string,
-    readonly port: number,
-  ) {
-    this.uri = `mongodb://127.0.0.1:${port}/`;
-  }
-  static async start(): Promise<FerretDb> {
-    const db = new FerretDb(mkdtempSync(join(tmpdir(), 'mongo-recovery-')), await freePort());
-    mkdirSync(join(db.dir, 'data'));
-    await db.up();
-    return db;
-  }
-  async up(): Promise<void> {
-    const data = join(this.dir, 'data');
-    this.proc = startManagedProcess(
-      'ferretdb',
-      ensureTool('ferretdb'),
-      ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--state-dir=${data}`, `--listen-addr=127.0.0.1:${this.port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
-      join(this.dir, 'ferretdb.log'),
-    );
-    await waitUntilReady('FerretDB', () => mongoAnswers(this.uri), { timeoutMs: 30_000, process: this.proc });
-  }
-  /** SIGKILL: every connection closes at once, as in a crash or the end of a shutdown. */
-  async kill(): Promise<void> {
-    if (!this.proc) return;
-    process.kill(this.proc.pid, 'SIGKILL');
-    await this.proc.exited;
-    await this.proc.stop();
-    this.proc = undefined;
-  }
-  async close(): Promise<void> {
-    await this.proc?.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 /** A TCP proxy to FerretDB that swallows the answers on any connection that carried `marker`: a server that accepts a command and never answers. */
 async function silentProxy(targetPort: number, marker: string): Promise<{ uri: string; close(): Promise<void> }> {
@@ -154,7 +112,10 @@ async function msUntilAnswers(db: MongoHandle['db'], limitMs: number): Promise<n
 const fast = { connectTimeoutMS: 1_000, serverSelectionTimeoutMS: 2_000 } as const;
 const fastGuard = { tickMs: 200, stallGraceMs: 500 } as const;
 
-let ferret: FerretDb;
+/** FerretDB on a fixed port and data dir, so that it can be killed and started again like a restarted server. */
+let ferretDir: string;
+let ferretPort: number;
+let ferret: FerretDbServer;
 const handles: MongoHandle[] = [];
 const open = async (...args: Parameters<typeof connectMongo>) => {
   const handle = await connectMongo(...args);
@@ -163,11 +124,15 @@ const open = async (...args: Parameters<typeof connectMongo>) => {
 };
 
 beforeAll(async () => {
-  ferret = await FerretDb.start();
+  ferretDir = mkdtempSync(join(tmpdir(), 'mongo-recovery-'));
+  ferretPort = await freePort();
+  ferret = ferretDbServer({ sqliteDir: join(ferretDir, 'data'), port: ferretPort, logFile: join(ferretDir, 'ferretdb.log') });
+  await ferret.start();
 });
 afterAll(async () => {
   for (const handle of handles) await handle.close().catch(() => undefined);
-  await ferret?.close();
+  await ferret?.stop();
+  if (ferretDir) rmSync(ferretDir, { recursive: true, force: true });
 });
 
 describe('MongoDB client (db/mongo.ts)', () => {
@@ -179,7 +144,7 @@ describe('MongoDB client (db/mongo.ts)', () => {
   });
 
   it('an operation the server accepts and never answers fails within the socket timeout instead of hanging', async () => {
-    const proxy = await silentProxy(ferret.port, 'never_answered');
+    const proxy = await silentProxy(ferretPort, 'never_answered');
     try {
       const bounded = await open(proxy.uri, 'recovery', { client: { ...fast, socketTimeoutMS: 1_000 } });
       const unbounded = await open(proxy.uri, 'recovery', { client: { ...fast, socketTimeoutMS: 0 } });
@@ -230,9 +195,9 @@ describe('MongoDB client (db/mongo.ts)', () => {
       await sleep(250);
       wedgeMonitor(guarded.client);
       wedgeMonitor(bare.client);
-      await ferret.kill();
+      await ferret.stop({ kill: true }); // every connection closes at once, as in a crash
       expect((await Promise.all(inFlight)).every((r) => r instanceof Error)).toBe(true);
-      await ferret.up();
+      await ferret.start();
       const back = Date.now();
 
       // The guarded client: its monitor was restarted, and it answers at once.
@@ -282,8 +247,8 @@ describe('MongoDB client (db/mongo.ts)', () => {
     try {
       for (let restart = 0; restart < 4; restart++) {
         await sleep(700);
-        await ferret.kill();
-        await ferret.up();
+        await ferret.stop({ kill: true }); // every connection closes at once, as in a crash
+        await ferret.start();
         expect(await msUntilAnswers(handle.db, 8_000)).toBeLessThan(5_000);
       }
       expect(exits).toEqual([]);

@@ -8,7 +8,8 @@ import { claimReceipt, emailReceipts, settleReceipt } from '../../email/receipts
 import { formatMoney } from '../../email/format.js';
 import { HARNESS_PLATFORM_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { ALL_SCOPES } from '../../sandbox/index.js';
-import { amountFor, BENEFITS, createScenario, putEntries, runSync, type Scenario } from '../support/payroll-scenario.js';
+import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
+import { createScenario, putEntries, runSync, type Scenario } from '../support/payroll-scenario.js';
 import { mailsTo, plain } from './support.js';
 
 let h: Harness;

@@ -15,6 +15,7 @@ import { createSandboxAdmin, startSandbox, type SandboxAdmin } from '../../sandb
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
 import { createWorker } from '../../worker.js';
 import { connectTemporalClient, connectTestDb, connectWorkerConnection, stack, uniqueTaskQueue } from './stack.js';
+import { createApiClient } from '../../dev/api-client.js';
 
 let runtimeInstalled = false;
 function quietTemporalRuntime(): void {
@@ -100,26 +101,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  /** Calls the API over HTTP with the test token and a JSON body. */
-  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiToken}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json: json as ApiJson };
-  }
+  const apiClient = createApiClient(apiUrl, apiToken);
+  /** Calls the API over HTTP with the test token and a JSON (or raw string) body. */
+  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => apiClient.call<ApiJson>(method, path, body, headers);
 
   /** Environment for a worker process (`node --import tsx worker.ts`) serving this harness. */
   function workerEnv(): NodeJS.ProcessEnv {

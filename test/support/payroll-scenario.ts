@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import { ALL_SCOPES, type AdminCompensation, type AdminPerson } from '../../sandbox/index.js';
 import type { Harness } from './harness.js';
+import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
 
 let scenarioCounter = 0;
 
@@ -20,15 +21,6 @@ export interface Scenario {
   mappedTypeId: string;
   entries: ScenarioEntry[];
 }
-
-export const BENEFITS = [
-  { benefitKey: 'meal', benefitName: 'Essenszuschuss' },
-  { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget' },
-  { benefitKey: 'internet', benefitName: 'Internetpauschale' },
-] as const;
-
-/** A deterministic amount per employee and benefit, with cents that catch float errors. */
-export const amountFor = (employee: number, benefit: number) => ((employee % 7) * 10 + benefit * 3 + 0.1 * (employee % 10) + 0.07).toFixed(2);
 
 export async function createScenario(h: Harness, opts: { employees: number; benefits?: number; period?: string; extraPersons?: Parameters<Harness['admin']['addPersons']>[0] }): Promise<Scenario> {
   const n = ++scenarioCounter;
