@@ -1,12 +1,21 @@
 /** A small typed client of the sandbox's /__admin surface, for tests and the dev seed. */
 import type { z } from 'zod';
-import type { compensationInputSchema, compensationTypeInputSchema, credentialInputSchema, personInputSchema } from './admin.js';
+import type {
+  compensationInputSchema,
+  compensationTypeInputSchema,
+  compensationTypePatchSchema,
+  credentialInputSchema,
+  personInputSchema,
+  rateLimitInputSchema,
+} from './admin.js';
 import type { Fault, FaultKind, FaultSpec } from './faults.js';
+import type { personalityInputSchema } from './personality.js';
 import type { RequestLogEntry } from './request-log.js';
 import type { SandboxCompensation, SandboxCompensationType, SandboxCredential, SandboxPerson } from './state.js';
 
-// Each shape has one definition: the admin surface's input schemas (sandbox/admin.ts, sandbox/faults.ts) for what
-// goes in, the sandbox's state records (sandbox/state.ts) minus their internal fields for what comes back.
+// Each shape has one definition: the admin surface's input schemas (sandbox/admin.ts, sandbox/faults.ts,
+// sandbox/personality.ts) for what goes in, the sandbox's state records (sandbox/state.ts) minus their internal
+// fields for what comes back.
 
 /** POST /__admin/credentials. readableAttributes defaults to ['email', 'first_name', 'last_name']. */
 export type AdminCredentialInput = z.input<typeof credentialInputSchema>;
@@ -18,6 +27,8 @@ export type AdminPerson = Omit<SandboxPerson, 'seq'>;
 /** POST /__admin/compensation-types. category defaults to ONE_TIME. */
 export type AdminCompensationTypeInput = z.input<typeof compensationTypeInputSchema>;
 export type AdminCompensationType = Omit<SandboxCompensationType, 'seq'>;
+/** PATCH /__admin/compensation-types/:id: rename a type or change its category, as HR can in Personio's UI. */
+export type AdminCompensationTypePatch = z.input<typeof compensationTypePatchSchema>;
 /** POST /__admin/compensations: seeds a compensation (value 0 allowed); currency defaults to EUR. */
 export type AdminCompensationInput = z.input<typeof compensationInputSchema>;
 export type AdminCompensation = Omit<SandboxCompensation, 'seq'>;
@@ -25,6 +36,12 @@ export type AdminCompensation = Omit<SandboxCompensation, 'seq'>;
 export type AdminFaultInput = FaultSpec;
 /** A fault as the admin surface lists it: without its PRNG state. */
 export type AdminFault = Omit<Fault, 'rng'>;
+/** PUT /__admin/rate-limit besides the number: clientId (only that credential) and windowSeconds (1–3600, default 60). */
+export type AdminRateLimitOptions = Omit<z.input<typeof rateLimitInputSchema>, 'requestsPerMinute'>;
+/** PUT /__admin/personality: a preset (default 'default') and fields overriding it; replaces the current personality. */
+export type AdminPersonalityInput = z.input<typeof personalityInputSchema>;
+/** The full personality the sandbox plays. */
+export type AdminPersonality = z.output<typeof personalityInputSchema>;
 export type { RequestLogEntry, FaultKind };
 
 export interface SandboxAdmin {
@@ -36,6 +53,7 @@ export interface SandboxAdmin {
   listPersons(): Promise<AdminPerson[]>;
   addCompensationType(input: AdminCompensationTypeInput): Promise<AdminCompensationType>;
   listCompensationTypes(): Promise<AdminCompensationType[]>;
+  updateCompensationType(id: string, patch: AdminCompensationTypePatch): Promise<AdminCompensationType>;
   deleteCompensationType(id: string): Promise<void>;
   /** Seeds an existing compensation (value 0 allowed), bypassing Personio's validation. */
   addCompensation(input: AdminCompensationInput): Promise<AdminCompensation>;
@@ -46,8 +64,14 @@ export interface SandboxAdmin {
   listFaults(): Promise<AdminFault[]>;
   deleteFault(id: string): Promise<void>;
   clearFaults(): Promise<void>;
-  /** null = no limit. With clientId: that credential only; without: every credential without its own limit. */
-  setRateLimit(requestsPerMinute: number | null, clientId?: string): Promise<void>;
+  /**
+   * null = no limit. With clientId (a string, or in the options): that credential only; without: every credential
+   * without its own limit. windowSeconds: the sliding window's length (default 60; requestsPerMinute is per window).
+   */
+  setRateLimit(requestsPerMinute: number | null, scope?: string | AdminRateLimitOptions): Promise<void>;
+  getPersonality(): Promise<AdminPersonality>;
+  /** Replaces the personality (not merged with the current one); answers the full personality now played. */
+  setPersonality(input: AdminPersonalityInput): Promise<AdminPersonality>;
 }
 
 export class SandboxAdminError extends Error {
@@ -97,6 +121,7 @@ export function createSandboxAdmin(baseUrl: string): SandboxAdmin {
     listPersons: () => list('/persons', 'persons'),
     addCompensationType: (input) => call('POST', '/compensation-types', input),
     listCompensationTypes: () => list('/compensation-types', 'compensationTypes'),
+    updateCompensationType: (id, patch) => call('PATCH', `/compensation-types/${encodeURIComponent(id)}`, patch),
     deleteCompensationType: (id) => remove('/compensation-types', id),
     addCompensation: (input) => call('POST', '/compensations', input),
     listCompensations: () => list('/compensations', 'compensations'),
@@ -112,8 +137,11 @@ export function createSandboxAdmin(baseUrl: string): SandboxAdmin {
     listFaults: () => list('/faults', 'faults'),
     deleteFault: (id) => remove('/faults', id),
     clearFaults: () => remove('/faults'),
-    async setRateLimit(requestsPerMinute, clientId) {
-      await call('PUT', '/rate-limit', clientId ? { requestsPerMinute, clientId } : { requestsPerMinute });
+    async setRateLimit(requestsPerMinute, scope) {
+      const options = typeof scope === 'string' ? { clientId: scope } : (scope ?? {});
+      await call('PUT', '/rate-limit', { requestsPerMinute, ...options });
     },
+    getPersonality: () => call('GET', '/personality'),
+    setPersonality: (input) => call('PUT', '/personality', input),
   };
 }

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { isValidDate } from './dates.js';
 import type { SandboxEnv } from './env.js';
 import { addFault, faultSpecSchema, publicFault } from './faults.js';
+import { personalityInputSchema } from './personality.js';
 import {
   DEFAULT_CURRENCY,
   DEFAULT_READABLE_ATTRIBUTES,
   type SandboxCompensation,
   type SandboxCompensationType,
+  type ResourceRateLimit,
   type SandboxPerson,
   type SandboxState,
 } from './state.js';
@@ -35,6 +37,8 @@ export const compensationTypeInputSchema = z.object({
   category: z.string().min(1).default('ONE_TIME'),
 });
 
+export const compensationTypePatchSchema = z.strictObject({ name: z.string().min(1).optional(), category: z.string().min(1).optional() });
+
 export const compensationInputSchema = z.object({
   personId: z.string().min(1),
   typeId: z.string().min(1),
@@ -48,13 +52,20 @@ export const compensationInputSchema = z.object({
 });
 
 export const rateLimitInputSchema = z.object({
+  /** Requests allowed within the window (a minute unless windowSeconds says otherwise); null = no limit. */
   requestsPerMinute: z.number().int().positive().nullable(),
   /** Only this credential; omitted = every credential without its own limit. */
   clientId: z.string().min(1).optional(),
+  /** The sliding window's length (tests use a short one so they need not wait a minute). */
+  windowSeconds: z.number().int().min(1).max(3600).default(60),
 });
 
 function publicCredential(c: { clientId: string; scopes: string[]; readableAttributes: string[] }) {
   return { clientId: c.clientId, scopes: c.scopes, readableAttributes: c.readableAttributes };
+}
+
+function publicRateLimit(limit: ResourceRateLimit | null) {
+  return limit === null ? null : { requestsPerMinute: limit.requests, windowSeconds: limit.windowMs / 1000 };
 }
 
 function publicPerson(p: SandboxPerson) {
@@ -168,6 +179,18 @@ export function createAdminRoutes(state: SandboxState, now: () => Date, reset: (
     c.json({ compensationTypes: [...state.compensationTypes.values()].sort((a, b) => a.seq - b.seq).map(publicType) }),
   );
 
+  // Personio lets HR change a type in its UI: a type mapped as ONE_TIME may not stay one.
+  admin.patch('/compensation-types/:id', async (c) => {
+    const type = state.compensationTypes.get(c.req.param('id'));
+    if (!type) return c.json({ error: 'unknown compensation type' }, 404);
+    const body = await readJson(c, compensationTypePatchSchema);
+    if (!body.ok) return body.res;
+    if (body.data.name !== undefined) type.name = body.data.name;
+    if (body.data.category !== undefined) type.category = body.data.category;
+    state.onMutation();
+    return c.json(publicType(type));
+  });
+
   admin.delete('/compensation-types/:id', (c) => {
     if (!state.compensationTypes.delete(c.req.param('id'))) return c.json({ error: 'unknown compensation type' }, 404);
     state.onMutation();
@@ -235,14 +258,26 @@ export function createAdminRoutes(state: SandboxState, now: () => Date, reset: (
   admin.put('/rate-limit', async (c) => {
     const body = await readJson(c, rateLimitInputSchema);
     if (!body.ok) return body.res;
-    const { requestsPerMinute, clientId } = body.data;
-    if (clientId !== undefined) state.rateLimits.perClient.set(clientId, requestsPerMinute);
+    const { requestsPerMinute, clientId, windowSeconds } = body.data;
+    const limit = requestsPerMinute === null ? null : { requests: requestsPerMinute, windowMs: windowSeconds * 1000 };
+    if (clientId !== undefined) state.rateLimits.perClient.set(clientId, limit);
     else {
-      state.rateLimits.default = requestsPerMinute;
+      state.rateLimits.default = limit;
       state.rateLimits.perClient.clear();
     }
     state.rateWindows.clear();
-    return c.json({ default: state.rateLimits.default, perClient: Object.fromEntries(state.rateLimits.perClient) });
+    const perClient = [...state.rateLimits.perClient].map(([id, l]) => [id, publicRateLimit(l)]);
+    return c.json({ default: publicRateLimit(state.rateLimits.default), perClient: Object.fromEntries(perClient) });
+  });
+
+  admin.get('/personality', (c) => c.json(state.personality));
+
+  // Replaces the personality (a preset plus overrides), never merges with the current one.
+  admin.put('/personality', async (c) => {
+    const body = await readJson(c, personalityInputSchema);
+    if (!body.ok) return body.res;
+    state.personality = body.data;
+    return c.json(state.personality);
   });
 
   return admin;

@@ -7,6 +7,7 @@ import { registerCompensationTypeRoutes } from './compensation-types.js';
 import type { SandboxEnv } from './env.js';
 import { faultMiddleware } from './middleware.js';
 import { createPersistence, loadSnapshot } from './persistence.js';
+import { resolvePersonality, type SandboxPersonalityInput } from './personality.js';
 import { registerPersonRoutes } from './persons.js';
 import { problem } from './problem.js';
 import { requestLog } from './request-log.js';
@@ -17,12 +18,15 @@ export interface SandboxOptions {
   dataFile?: string;
   /** The sandbox clock (token expiry, default month, timestamps, rate windows). */
   now?: () => Date;
+  /** Which readings of Personio's open behaviours to play (a preset and/or fields); default: the 'default' preset.
+   *  The admin surface may change it; a reset brings this one back. */
+  personality?: SandboxPersonalityInput;
 }
 
 export interface Sandbox {
   app: Hono<SandboxEnv>;
   state: SandboxState;
-  /** Forgets everything: data, tokens, request log, faults, rate limits. */
+  /** Forgets everything: data, tokens, request log, faults, rate limits; the personality is the initial one again. */
   reset(): void;
   /** Waits until pending persistence writes are on disk (no-op without dataFile). */
   flush(): Promise<void>;
@@ -30,7 +34,7 @@ export interface Sandbox {
 
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const now = opts.now ?? (() => new Date());
-  const state = new SandboxState();
+  const state = new SandboxState(resolvePersonality(opts.personality));
   let flush = (): Promise<void> => Promise.resolve();
   if (opts.dataFile) {
     loadSnapshot(state, opts.dataFile);

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { SandboxEnv } from './env.js';
 import { guard } from './middleware.js';
-import { decodeCursor, page, parseLimit } from './pagination.js';
+import { page, parseLimit, readListing } from './pagination.js';
 import { problem } from './problem.js';
 import type { SandboxCompensationType, SandboxState } from './state.js';
 
@@ -14,14 +14,13 @@ export function renderType(t: SandboxCompensationType): Record<string, unknown> 
 
 export function registerCompensationTypeRoutes(app: Hono<SandboxEnv>, state: SandboxState, now: () => Date): void {
   app.get('/v2/compensations/types', guard(state, now, ['personio:compensations:read']), (c) => {
-    const q = new URL(c.req.url).searchParams;
-    const limit = parseLimit(q.get('limit'), { min: 1, max: 100, default: 100 });
-    const cursor = decodeCursor(q.get('cursor'));
-    if (!limit.ok || !cursor.ok) {
-      return problem(c, 400, [!limit.ok ? limit.detail : '', !cursor.ok ? cursor.detail : ''].filter(Boolean), now());
+    const listing = readListing(c, state.personality);
+    const limit = parseLimit(listing.served.get('limit'), { min: 1, max: 100, default: 100 });
+    if (!limit.ok || listing.errors.length > 0) {
+      return problem(c, 400, [...(limit.ok ? [] : [limit.detail]), ...listing.errors], now());
     }
     const items = [...state.compensationTypes.values()].sort((a, b) => a.seq - b.seq);
-    return c.json(page(c, items, limit.value, cursor.value, renderType));
+    return c.json(page(c, listing, items, limit.value, renderType));
   });
 
   app.post('/v2/compensations/types', guard(state, now, ['personio:compensations:write']), async (c) => {

@@ -1,9 +1,10 @@
 /** GET and POST /v2/compensations. */
 import type { Hono } from 'hono';
-import { addDays, addMonths, currentMonth, isValidDate } from './dates.js';
+import { listingWindow, showsInWindow, type ListingWindow } from './compensation-window.js';
+import { isValidDate } from './dates.js';
 import type { SandboxEnv } from './env.js';
 import { guard } from './middleware.js';
-import { decodeCursor, page, parseLimit } from './pagination.js';
+import { page, parseLimit, readListing } from './pagination.js';
 import { problem } from './problem.js';
 import { DEFAULT_CURRENCY, type SandboxCompensation, type SandboxState } from './state.js';
 
@@ -18,7 +19,7 @@ export function checkValue(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The read form: nested amount, type with name and category. */
+/** The read form: nested amount, type with name and category; `comment` unless the personality leaves it out. */
 export function renderCompensationForRead(comp: SandboxCompensation, state: SandboxState): Record<string, unknown> {
   const type = state.compensationTypes.get(comp.typeId);
   const out: Record<string, unknown> = {
@@ -29,7 +30,7 @@ export function renderCompensationForRead(comp: SandboxCompensation, state: Sand
     effective_from: comp.effectiveFrom,
   };
   if (comp.interval !== undefined) out.interval = comp.interval;
-  out.comment = comp.comment ?? null;
+  if (state.personality.listComments) out.comment = comp.comment ?? null;
   if (comp.legalEntityId !== undefined) out.legal_entity = { id: comp.legalEntityId };
   return out;
 }
@@ -49,6 +50,13 @@ function renderCreated(comp: SandboxCompensation): Record<string, unknown> {
   return out;
 }
 
+/** The first `max` characters (code points) of a comment longer than that; null = no limit. */
+function cutComment(comment: string, max: number | null): string {
+  if (max === null) return comment;
+  const chars = Array.from(comment);
+  return chars.length > max ? chars.slice(0, max).join('') : comment;
+}
+
 function idOf(ref: unknown): string | undefined {
   if (!ref || typeof ref !== 'object') return undefined;
   const id = (ref as { id?: unknown }).id;
@@ -59,44 +67,39 @@ function idOf(ref: unknown): string | undefined {
 
 export function registerCompensationRoutes(app: Hono<SandboxEnv>, state: SandboxState, now: () => Date): void {
   app.get('/v2/compensations', guard(state, now, ['personio:compensations:read']), (c) => {
-    const q = new URL(c.req.url).searchParams;
+    const listing = readListing(c, state.personality);
+    const q = listing.served;
     const errors: string[] = [];
     const limit = parseLimit(q.get('limit'), { min: 1, max: 100, default: 100 });
     if (!limit.ok) errors.push(limit.detail);
-    const cursor = decodeCursor(q.get('cursor'));
-    if (!cursor.ok) errors.push(cursor.detail);
-
+    errors.push(...listing.errors);
     const rawStart = q.get('start_date');
     const rawEnd = q.get('end_date');
     if (rawStart !== null && !isValidDate(rawStart)) errors.push('start_date must be a date (YYYY-MM-DD).');
     if (rawEnd !== null && !isValidDate(rawEnd)) errors.push('end_date must be a date (YYYY-MM-DD).');
-    if (errors.length > 0 || !limit.ok || !cursor.ok) return problem(c, 400, errors, now());
+    if (errors.length > 0 || !limit.ok) return problem(c, 400, errors, now());
 
-    let start: string;
-    let end: string;
-    if (rawStart === null && rawEnd === null) ({ start, end } = currentMonth(now()));
-    else if (rawStart !== null && rawEnd !== null) [start, end] = [rawStart, rawEnd];
-    else if (rawStart !== null) [start, end] = [rawStart, addDays(addMonths(rawStart, 1), -1)];
-    else [start, end] = [addDays(addMonths(rawEnd as string, -1), 1), rawEnd as string];
-    if (end < start) return problem(c, 400, 'end_date must not be before start_date.', now());
-    // The window may span at most one month: end_date must come before the same day of the next month.
-    if (end >= addMonths(start, 1)) {
-      return problem(c, 400, 'The period between start_date and end_date must not exceed one month.', now());
+    // ignore_filters: no window at all, not even the default month.
+    let window: ListingWindow | undefined;
+    if (!listing.filtersIgnored) {
+      const parsed = listingWindow(rawStart, rawEnd, now());
+      if (!parsed.ok) return problem(c, 400, parsed.detail, now());
+      window = parsed.value;
     }
-
     const personIds = q.get('person.id')?.split(',').map((s) => s.trim()).filter(Boolean);
     const legalEntityIds = q.get('legal_entity.id')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const keepsApplying = (comp: SandboxCompensation) =>
+      state.personality.recurringInLaterMonths && state.compensationTypes.get(comp.typeId)?.category === 'RECURRING';
     const items = [...state.compensations.values()]
       .filter(
         (comp) =>
           comp.value !== 0 &&
-          comp.effectiveFrom >= start &&
-          comp.effectiveFrom <= end &&
+          (!window || showsInWindow(window, comp.effectiveFrom, keepsApplying(comp))) &&
           (!personIds || personIds.includes(comp.personId)) &&
           (!legalEntityIds || (comp.legalEntityId !== undefined && legalEntityIds.includes(comp.legalEntityId))),
       )
       .sort((a, b) => a.seq - b.seq);
-    return c.json(page(c, items, limit.value, cursor.value, (comp) => renderCompensationForRead(comp, state)));
+    return c.json(page(c, listing, items, limit.value, (comp) => renderCompensationForRead(comp, state)));
   });
 
   app.post(
@@ -129,6 +132,9 @@ export function registerCompensationRoutes(app: Hono<SandboxEnv>, state: Sandbox
       }
       if (b.comment !== undefined && b.comment !== null && typeof b.comment !== 'string') errors.push('comment must be a string.');
       if (errors.length > 0 || !personId || !typeId || !type) return problem(c, 400, errors, now());
+      if (state.personality.writeForbiddenTypeIds.includes(typeId)) {
+        return problem(c, 403, 'The API credential is not allowed to create compensations of this compensation type.', now());
+      }
 
       const comp: SandboxCompensation = {
         id: state.newCompensationId(),
@@ -142,7 +148,7 @@ export function registerCompensationRoutes(app: Hono<SandboxEnv>, state: Sandbox
       };
       // interval only applies to RECURRING types (ignored for ONE_TIME).
       if (type.category === 'RECURRING') comp.interval = typeof b.interval === 'string' ? b.interval : 'MONTHLY';
-      if (typeof b.comment === 'string') comp.comment = b.comment;
+      if (typeof b.comment === 'string') comp.comment = cutComment(b.comment, state.personality.commentMaxLength);
       const clientId = c.get('clientId');
       if (clientId !== undefined) comp.clientId = clientId;
       state.compensations.set(comp.id, comp);

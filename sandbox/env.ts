@@ -15,6 +15,8 @@ export interface SandboxVariables {
   grant: SandboxToken | undefined;
   faultsApplied: string[] | undefined;
   repeatCursor: boolean | undefined;
+  /** The ignore_filters fault fired: the listing is served without its filter parameters. */
+  ignoreFilters: boolean | undefined;
   dropConnection: boolean | undefined;
   dropped: boolean | undefined;
 }

@@ -5,8 +5,11 @@
 import { z } from 'zod';
 import type { SandboxState } from './state.js';
 
-export const FAULT_KINDS = ['latency', 'status', 'commit_then_drop', 'expire_token', 'repeat_cursor'] as const;
+export const FAULT_KINDS = ['latency', 'status', 'commit_then_drop', 'expire_token', 'repeat_cursor', 'ignore_filters'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The listings the ignore_filters fault applies to (the ones with filter parameters). */
+export const FILTERED_LISTING_PATHS = ['/v2/persons', '/v2/compensations'];
 
 export const faultSpecSchema = z
   .object({

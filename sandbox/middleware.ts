@@ -1,7 +1,7 @@
 /** Faults and the resource guard (bearer token, rate limit, scopes) in front of the Personio routes. */
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxEnv } from './env.js';
-import { takeAllFaults, takeFault } from './faults.js';
+import { FILTERED_LISTING_PATHS, normalizePath, takeAllFaults, takeFault } from './faults.js';
 import { problem } from './problem.js';
 import { checkResourceRate } from './rate-limit.js';
 import { bearerToken } from './request-log.js';
@@ -57,6 +57,14 @@ export function faultMiddleware(state: SandboxState, now: () => Date): Middlewar
       }
     }
 
+    if (method === 'GET') {
+      const ignore = takeFault(state, 'ignore_filters', method, path, () => FILTERED_LISTING_PATHS.includes(normalizePath(path)));
+      if (ignore) {
+        applied.push(`${ignore.id}:ignore_filters`);
+        c.set('ignoreFilters', true);
+      }
+    }
+
     const drop = takeFault(state, 'commit_then_drop', method, path);
     if (drop) {
       applied.push(`${drop.id}:commit_then_drop`);
@@ -93,9 +101,9 @@ export function guard(state: SandboxState, now: () => Date, scopes: readonly str
 
     const rate = checkResourceRate(state, grant.clientId, nowDate.getTime());
     if (!rate.allowed) {
-      return problem(c, 429, 'Too many requests: the rate limit of this API credential was exceeded.', nowDate, {
-        'retry-after': String(rate.retryAfterSeconds),
-      });
+      const headers: Record<string, string> = {};
+      if (state.personality.rateLimitRetryAfter) headers['retry-after'] = String(rate.retryAfterSeconds);
+      return problem(c, 429, 'Too many requests: the rate limit of this API credential was exceeded.', nowDate, headers);
     }
 
     const effective = new Set(grant.scopes.filter((s) => credential.scopes.includes(s)));

@@ -1,6 +1,11 @@
-/** Limit parsing and opaque cursor pagination with Personio's `_data` / `_meta.links` envelope. */
+/**
+ * Listing requests: the query they are served with (which the personality and the ignore_filters fault decide),
+ * limit parsing, and cursor pagination with Personio's `_data` / `_meta.links` envelope.
+ */
 import type { Context } from 'hono';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import type { SandboxEnv } from './env.js';
+import type { SandboxPersonality } from './personality.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
 
@@ -12,21 +17,40 @@ export function parseLimit(raw: string | null, opts: { min: number; max: number;
   return { ok: true, value: n };
 }
 
-/** A cursor is opaque to clients: it encodes the position (seq) after which the next page starts. */
-export function encodeCursor(afterSeq: number): string {
-  return Buffer.from(JSON.stringify({ after: afterSeq })).toString('base64url');
+export interface ListingRequest {
+  /** The limit and filters the request stands for (never a cursor): its own query, or under the cursor_only
+   *  personality the one its cursor carries. cursor_only next links carry it on. */
+  query: URLSearchParams;
+  /** What the handler reads its limit and filters from: `query`, or only its limit when ignore_filters fired. */
+  served: URLSearchParams;
+  /** The ignore_filters fault fired: serve every item (for compensations: no date window either). */
+  filtersIgnored: boolean;
+  /** The seq after which the page starts (from the cursor). */
+  after: number | undefined;
+  nextLinks: SandboxPersonality['nextLinks'];
+  /** 400 details about the cursor; empty when it is fine. */
+  errors: string[];
 }
 
-export function decodeCursor(raw: string | null): Parsed<number | undefined> {
-  if (raw === null || raw === '') return { ok: true, value: undefined };
-  try {
-    const decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    const after = decoded && typeof decoded === 'object' ? (decoded as { after?: unknown }).after : undefined;
-    if (typeof after === 'number' && Number.isInteger(after)) return { ok: true, value: after };
-  } catch {
-    // fall through
-  }
-  return { ok: false, detail: 'The cursor is invalid.' };
+/** How a GET listing request is to be served; every listing route reads its parameters from here. */
+export function readListing(c: Context<SandboxEnv>, personality: SandboxPersonality): ListingRequest {
+  const own = new URL(c.req.url).searchParams;
+  const cursor = decodeCursor(own.get('cursor'));
+  const carried = cursor.ok ? cursor.value?.q : undefined;
+  // A cursor without a stored query (made under 'full') leaves the request's own parameters in force.
+  const query = new URLSearchParams(personality.nextLinks === 'cursor_only' && carried !== undefined ? carried : own);
+  query.delete('cursor');
+  const filtersIgnored = c.get('ignoreFilters') === true;
+  const served = new URLSearchParams(query);
+  if (filtersIgnored) for (const key of [...served.keys()]) if (key !== 'limit') served.delete(key);
+  return {
+    query,
+    served,
+    filtersIgnored,
+    after: cursor.ok ? cursor.value?.after : undefined,
+    nextLinks: personality.nextLinks,
+    errors: cursor.ok ? [] : [cursor.detail],
+  };
 }
 
 export interface ListBody<T> {
@@ -35,28 +59,33 @@ export interface ListBody<T> {
 }
 
 /**
- * One page of `items` (sorted by seq) after the request's cursor. The next link repeats the request's
- * own query with a new cursor; it is absent on the last page. With the repeat_cursor fault, the next
- * link carries the request's own cursor again (a live Personio quirk).
+ * One page of `items` (sorted by seq) after the listing's cursor; `next` is absent on the last page.
+ * 'full': the next link repeats the request's own query with a new cursor. 'cursor_only': it holds only a
+ * cursor, which carries the query. With the repeat_cursor fault the next link carries the request's own
+ * cursor again (a live Personio quirk).
  */
 export function page<T extends { seq: number }, R>(
   c: Context<SandboxEnv>,
+  listing: ListingRequest,
   items: T[],
   limit: number,
-  after: number | undefined,
   render: (item: T) => R,
 ): ListBody<R> {
   const url = new URL(c.req.url);
+  const after = listing.after;
   const start = after === undefined ? 0 : items.findIndex((i) => i.seq > after);
   const rest = start < 0 ? [] : items.slice(start);
   const slice = rest.slice(0, limit);
   const body: ListBody<R> = { _data: slice.map(render), _meta: { links: { self: { href: url.toString() } } } };
   const last = slice[slice.length - 1];
+  const ownCursor = url.searchParams.get('cursor');
   let nextCursor: string | undefined;
-  if (c.get('repeatCursor') && url.searchParams.get('cursor')) nextCursor = url.searchParams.get('cursor') ?? undefined;
-  else if (rest.length > limit && last) nextCursor = encodeCursor(last.seq);
+  if (c.get('repeatCursor') && ownCursor) nextCursor = ownCursor;
+  else if (rest.length > limit && last) {
+    nextCursor = encodeCursor(listing.nextLinks === 'cursor_only' ? { after: last.seq, q: listing.query.toString() } : { after: last.seq });
+  }
   if (nextCursor) {
-    const next = new URL(url);
+    const next = listing.nextLinks === 'cursor_only' ? new URL(url.pathname, url.origin) : new URL(url);
     next.searchParams.set('cursor', nextCursor);
     body._meta.links.next = { href: next.toString() };
   }

@@ -2,7 +2,8 @@
 import type { Hono } from 'hono';
 import type { SandboxEnv } from './env.js';
 import { guard } from './middleware.js';
-import { decodeCursor, page, parseLimit } from './pagination.js';
+import { page, parseLimit, readListing } from './pagination.js';
+import type { SandboxPersonality } from './personality.js';
 import { problem } from './problem.js';
 import { WHITELISTED_ATTRIBUTES, type SandboxPerson, type SandboxState } from './state.js';
 
@@ -26,14 +27,19 @@ function list(raw: string | null): string[] | undefined {
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** The form both sides of the email filter are compared in (the filter's values are trimmed already). */
+function emailNormalizer(mode: SandboxPersonality['emailFilter']): (email: string) => string {
+  return mode === 'case_insensitive' ? (email) => email.toLowerCase() : (email) => email;
+}
+
 export function registerPersonRoutes(app: Hono<SandboxEnv>, state: SandboxState, now: () => Date): void {
   app.get('/v2/persons', guard(state, now, ['personio:persons:read']), (c) => {
-    const q = new URL(c.req.url).searchParams;
+    const listing = readListing(c, state.personality);
+    const q = listing.served;
     const errors: string[] = [];
     const limit = parseLimit(q.get('limit'), { min: 1, max: 50, default: 10 });
     if (!limit.ok) errors.push(limit.detail);
-    const cursor = decodeCursor(q.get('cursor'));
-    if (!cursor.ok) errors.push(cursor.detail);
+    errors.push(...listing.errors);
     const status = q.get('status');
     if (status !== null && status !== 'ACTIVE' && status !== 'INACTIVE') errors.push('status must be ACTIVE or INACTIVE.');
     const timeFilters: { field: 'created_at' | 'updated_at'; op: 'gt' | 'lt'; at: number }[] = [];
@@ -46,17 +52,18 @@ export function registerPersonRoutes(app: Hono<SandboxEnv>, state: SandboxState,
         else timeFilters.push({ field, op, at });
       }
     }
-    if (errors.length > 0 || !limit.ok || !cursor.ok) return problem(c, 400, errors, now());
+    if (errors.length > 0 || !limit.ok) return problem(c, 400, errors, now());
 
     const readable = state.credentials.get(c.get('clientId') ?? '')?.readableAttributes ?? [];
-    const emails = list(q.get('email'))?.map((e) => e.toLowerCase());
+    const normalizeEmail = emailNormalizer(state.personality.emailFilter);
+    const emails = list(q.get('email'))?.map(normalizeEmail);
     const ids = list(q.get('id'));
     const firstName = q.get('first_name')?.toLowerCase();
     const lastName = q.get('last_name')?.toLowerCase();
 
     const matches = (p: SandboxPerson): boolean => {
       // Without the Email attribute the email filter matches nothing (sandbox decision, see personio-api.md).
-      if (emails && (!readable.includes('email') || !p.email || !emails.includes(p.email.toLowerCase()))) return false;
+      if (emails && (!readable.includes('email') || !p.email || !emails.includes(normalizeEmail(p.email)))) return false;
       if (ids && !ids.includes(p.id)) return false;
       if (status !== null && p.status !== status) return false;
       if (firstName !== undefined && (!readable.includes('first_name') || p.first_name?.toLowerCase() !== firstName)) return false;
@@ -68,6 +75,6 @@ export function registerPersonRoutes(app: Hono<SandboxEnv>, state: SandboxState,
       return true;
     };
     const items = [...state.persons.values()].filter(matches).sort((a, b) => a.seq - b.seq);
-    return c.json(page(c, items, limit.value, cursor.value, (p) => renderPerson(p, readable)));
+    return c.json(page(c, listing, items, limit.value, (p) => renderPerson(p, readable)));
   });
 }

@@ -1,5 +1,5 @@
 /** Rate limits the sandbox enforces: Personio's token endpoint rule, and an optional per-credential resource limit. */
-import type { SandboxState } from './state.js';
+import type { ResourceRateLimit, SandboxState } from './state.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -30,21 +30,21 @@ export function checkTokenEndpoint(state: SandboxState, key: string, nowMs: numb
   return { allowed: true };
 }
 
-export function resourceLimitFor(state: SandboxState, clientId: string): number | null {
+export function resourceLimitFor(state: SandboxState, clientId: string): ResourceRateLimit | null {
   return state.rateLimits.perClient.has(clientId)
     ? (state.rateLimits.perClient.get(clientId) ?? null)
     : state.rateLimits.default;
 }
 
-/** Resource calls: a sliding one-minute window per credential (only when a limit is set). */
+/** Resource calls: a sliding window per credential (a minute unless the limit says otherwise; only when a limit is set). */
 export function checkResourceRate(state: SandboxState, clientId: string, nowMs: number): RateDecision {
   const limit = resourceLimitFor(state, clientId);
   if (limit === null) return { allowed: true };
-  const hits = (state.rateWindows.get(clientId) ?? []).filter((t) => t > nowMs - MINUTE);
+  const hits = (state.rateWindows.get(clientId) ?? []).filter((t) => t > nowMs - limit.windowMs);
   state.rateWindows.set(clientId, hits);
-  if (hits.length >= limit) {
+  if (hits.length >= limit.requests) {
     const oldest = hits[0] ?? nowMs;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + MINUTE - nowMs) / 1000)) };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + limit.windowMs - nowMs) / 1000)) };
   }
   hits.push(nowMs);
   return { allowed: true };

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createSandbox, type Sandbox } from './app.js';
+import type { SandboxPersonalityInput } from './personality.js';
 
 export interface StartSandboxOptions {
   /** 0 (default) = a free port. */
@@ -11,6 +12,8 @@ export interface StartSandboxOptions {
   host?: string;
   dataFile?: string;
   now?: () => Date;
+  /** See SandboxOptions.personality. */
+  personality?: SandboxPersonalityInput;
 }
 
 export interface RunningSandbox {
@@ -24,6 +27,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   const sandbox = createSandbox({
     ...(opts.dataFile ? { dataFile: opts.dataFile } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.personality ? { personality: opts.personality } : {}),
   });
   const host = opts.host ?? '127.0.0.1';
   const server = createAdaptorServer({ fetch: sandbox.app.fetch }) as Server;

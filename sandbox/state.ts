@@ -1,6 +1,7 @@
 /** The sandbox's in-memory data: plain maps, plus a JSON snapshot form for optional persistence. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Fault } from './faults.js';
+import { resolvePersonality, type SandboxPersonality } from './personality.js';
 import type { RequestLogEntry } from './request-log.js';
 
 export const ALL_SCOPES = [
@@ -72,6 +73,12 @@ export interface TokenEndpointWindow {
   lastPenaltyGrant: number;
 }
 
+/** The per-credential resource rate limit: `requests` within a sliding window of `windowMs`. */
+export interface ResourceRateLimit {
+  requests: number;
+  windowMs: number;
+}
+
 export interface Snapshot {
   version: 1;
   counters: { seq: number; person: number; compensation: number };
@@ -90,8 +97,11 @@ export class SandboxState {
   tokens = new Map<string, SandboxToken>();
   requests: RequestLogEntry[] = [];
   faults: Fault[] = [];
-  /** Resource requests per minute and credential; `default` applies to credentials without their own. */
-  rateLimits: { default: number | null; perClient: Map<string, number | null> } = { default: null, perClient: new Map() };
+  /** Resource rate limit per credential; `default` applies to credentials without their own. */
+  rateLimits: { default: ResourceRateLimit | null; perClient: Map<string, ResourceRateLimit | null> } = {
+    default: null,
+    perClient: new Map(),
+  };
   /** Resource request times per credential (sliding window for the rate limit). */
   rateWindows = new Map<string, number[]>();
   /** Token endpoint request times per client id (150/min, then 1/s for 60 s). */
@@ -99,6 +109,12 @@ export class SandboxState {
   counters = { seq: 0, person: 1000, compensation: 5000, request: 0, fault: 0 };
   /** Bumped by reset(): requests still in flight from before a reset are neither handled nor logged. */
   epoch = 0;
+  /** The readings of Personio's open behaviours played now (never persisted; reset() restores the initial one). */
+  personality: SandboxPersonality;
+
+  constructor(readonly initialPersonality: SandboxPersonality = resolvePersonality()) {
+    this.personality = initialPersonality;
+  }
 
   /** Called after every mutation of persisted data. */
   onMutation: () => void = () => {};
@@ -116,6 +132,7 @@ export class SandboxState {
     this.rateWindows.clear();
     this.tokenWindows.clear();
     this.counters = { seq: 0, person: 1000, compensation: 5000, request: 0, fault: 0 };
+    this.personality = this.initialPersonality;
     this.onMutation();
   }
 

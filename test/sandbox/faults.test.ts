@@ -183,3 +183,39 @@ describe('admin surface', () => {
     expect(res.body.errors[0].type).toMatch(/common.resource_not_found$/);
   });
 });
+
+describe('ignore_filters fault', () => {
+  it('serves GET /v2/persons as if it had no filters (limit still honoured), for count requests', async () => {
+    const persons = await sb.admin.addPersons(Array.from({ length: 4 }, (_, i) => ({ email: `p${i}@acme.test` })));
+    await sb.admin.addFault({ method: 'GET', path: '/v2/persons', kind: 'ignore_filters', count: 1 });
+    const broken = await get(sb, `/v2/persons?email=p0@acme.test&id=${persons[0]!.id}&status=ACTIVE&limit=3`, t);
+    expect(broken.status).toBe(200);
+    expect(broken.body._data.map((p: { id: string }) => p.id)).toEqual(persons.slice(0, 3).map((p) => p.id));
+    expect(broken.body._meta.links.next).toBeDefined();
+    const log = await sb.admin.listRequests({ path: '/v2/persons' });
+    expect(log.at(-1)!.faults).toEqual([expect.stringMatching(/:ignore_filters$/)]);
+    const healthy = await get(sb, '/v2/persons?email=p0@acme.test', t);
+    expect(healthy.body._data.map((p: { id: string }) => p.id)).toEqual([persons[0]!.id]);
+  });
+
+  it('serves GET /v2/compensations with every compensation: no window, no person filter', async () => {
+    const [a, b] = await sb.admin.addPersons([{ email: 'a@acme.test' }, { email: 'b@acme.test' }]);
+    const typeId = (await sb.admin.addCompensationType({ name: 'Meal' })).id;
+    const march = await sb.admin.addCompensation({ personId: a!.id, typeId, value: 1, effectiveFrom: '2025-03-10' });
+    const otherPerson = await sb.admin.addCompensation({ personId: b!.id, typeId, value: 2, effectiveFrom: '2025-03-10' });
+    const lastYear = await sb.admin.addCompensation({ personId: a!.id, typeId, value: 3, effectiveFrom: '2024-01-31' });
+    await sb.admin.addCompensation({ personId: a!.id, typeId, value: 0, effectiveFrom: '2025-03-10' });
+    const query = `/v2/compensations?person.id=${a!.id}&start_date=2025-03-01&end_date=2025-03-31`;
+    await sb.admin.addFault({ method: 'GET', path: '/v2/compensations', kind: 'ignore_filters', count: 1 });
+    const broken = await get(sb, query, t);
+    expect(broken.body._data.map((c: { id: string }) => c.id)).toEqual([march.id, otherPerson.id, lastYear.id]);
+    expect((await get(sb, query, t)).body._data.map((c: { id: string }) => c.id)).toEqual([march.id]);
+  });
+
+  it('does not fire on listings without filters nor on writes', async () => {
+    await sb.admin.addFault({ path: '*', kind: 'ignore_filters', count: 1 });
+    expect((await get(sb, '/v2/compensations/types', t)).status).toBe(200);
+    expect((await postJson(sb, '/v2/compensations', {}, t)).status).toBe(400);
+    expect(await sb.admin.listFaults()).toEqual([expect.objectContaining({ kind: 'ignore_filters', applied: 0 })]);
+  });
+});

@@ -1,6 +1,12 @@
 // Helpers of the sandbox's own tests: raw HTTP against a sandbox on a free port.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createSandboxAdmin, startSandbox, type RunningSandbox, type SandboxAdmin } from '../../sandbox/index.js';
+import {
+  createSandboxAdmin,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxAdmin,
+  type SandboxPersonalityInput,
+} from '../../sandbox/index.js';
 
 export const PERSONS_READ = 'personio:persons:read';
 export const COMP_READ = 'personio:compensations:read';
@@ -18,22 +24,31 @@ export interface TestSandbox {
 /** Where the sandbox clock starts (and, with useTestSandbox, stands again before each test). */
 export const CLOCK_START = '2025-03-15T10:00:00Z';
 
-export async function startTestSandbox(opts: { dataFile?: string; clock?: boolean } = {}): Promise<TestSandbox> {
+export interface TestSandboxOptions {
+  dataFile?: string;
+  /** The sandbox follows `clock.now` (see advanceClock). */
+  clock?: boolean;
+  /** The personality the sandbox is started with (and a reset brings back). */
+  personality?: SandboxPersonalityInput;
+}
+
+export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<TestSandbox> {
   const clock = { now: new Date(CLOCK_START) };
   const running = await startSandbox({
     port: 0,
     ...(opts.dataFile ? { dataFile: opts.dataFile } : {}),
     ...(opts.clock ? { now: () => new Date(clock.now) } : {}),
+    ...(opts.personality ? { personality: opts.personality } : {}),
   });
   return { running, url: running.url, admin: createSandboxAdmin(running.url), clock };
 }
 
 /**
  * One sandbox for the tests of a file: started before all of them, closed after, and before each one reset (data,
- * tokens, faults, limits, request log) with its clock back at CLOCK_START. Call at the top level of the test file;
+ * tokens, faults, limits, request log, personality) with its clock back at CLOCK_START. Call at the top level of the test file;
  * the returned handle is usable from the hooks and tests on (it throws before the sandbox is started).
  */
-export function useTestSandbox(opts: { clock?: boolean } = {}): TestSandbox {
+export function useTestSandbox(opts: Omit<TestSandboxOptions, 'dataFile'> = {}): TestSandbox {
   let current: TestSandbox | undefined;
   const started = (): TestSandbox => {
     if (!current) throw new Error('the test sandbox is not running: use it inside hooks and tests');
