@@ -1,4 +1,5 @@
 // Lists a company's Personio compensation types for the benefit-mapping dropdown.
+import { unsuitableReason } from '../payroll/benefit-types.js';
 import type { ActivityDeps } from './deps.js';
 import { personioClientFor } from './personio-access.js';
 import { mapPersonioErrors } from './personio-failure.js';
@@ -7,8 +8,9 @@ export interface CompensationTypeOption {
   id: string;
   name: string;
   category: string | null;
-  /** Monthly benefits must go to ONE_TIME types: payroll imports onto recurring types fail. */
+  /** Monthly benefits go to ONE_TIME types only (see payroll/benefit-types.ts). */
   suitableForBenefits: boolean;
+  unsuitableReason: string | null;
 }
 
 export function createCompensationTypeActivities(deps: ActivityDeps) {
@@ -17,7 +19,10 @@ export function createCompensationTypeActivities(deps: ActivityDeps) {
       const client = await personioClientFor(deps, input.companyId, 'interactive');
       const types = await mapPersonioErrors(() => client.listCompensationTypes());
       return types
-        .map((t) => ({ id: t.id, name: t.name, category: t.category ?? null, suitableForBenefits: t.category === 'ONE_TIME' }))
+        .map((t) => {
+          const unsuitable = unsuitableReason(t);
+          return { id: t.id, name: t.name, category: t.category ?? null, suitableForBenefits: unsuitable === undefined, unsuitableReason: unsuitable ?? null };
+        })
         .sort((a, b) => a.name.localeCompare(b.name));
     },
   };

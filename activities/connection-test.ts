@@ -14,8 +14,8 @@ class ConnectionChecks {
   traceId: string | undefined;
   constructor(private readonly locale: Locale) {}
 
-  set(id: ConnectionCheckId, status: ConnectionCheck['status'], key: ConnectionMessageKey): void {
-    this.checks.set(id, { id, ok: status === 'passed', status, message: connectionMessage(this.locale, key) });
+  set(id: ConnectionCheckId, status: ConnectionCheck['status'], key: ConnectionMessageKey, extra: Pick<ConnectionCheck, 'judgedFrom'> = {}): void {
+    this.checks.set(id, { id, ok: status === 'passed', status, message: connectionMessage(this.locale, key), ...extra });
   }
   has(id: ConnectionCheckId): boolean {
     return this.checks.has(id);
@@ -102,7 +102,9 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
 
       // Judged from the granted scopes: a test write would create a real payment in Personio.
       const canWrite = [SCOPES.compensationsRead, SCOPES.compensationsWrite].every((s) => grantedScopes.includes(s));
-      checks.set('compensations_writable', canWrite ? 'passed' : 'failed', canWrite ? 'compensations_writable.passed' : 'compensations_writable.failed');
+      checks.set('compensations_writable', canWrite ? 'passed' : 'failed', canWrite ? 'compensations_writable.passed' : 'compensations_writable.failed', {
+        judgedFrom: 'granted_scopes',
+      });
     } catch (error) {
       if (!checks.unreachable) throw error;
       if (!checks.has('credentials')) checks.set('credentials', 'failed', 'credentials.unreachable');

@@ -39,7 +39,8 @@ export function createPersonioClients(config: PersonioClientConfig, logger: Logg
     interactive: createPersonioClientFactory({
       ...base,
       timeoutMs: Math.min(config.timeoutMs ?? 8_000, 8_000),
-      retry: { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 2_000, budgetMs: 6_000 },
+      // A person is waiting: a rate-limited screen says so at once instead of waiting out a window.
+      retry: { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 2_000, budgetMs: 6_000, rateLimitWindowMs: 0 },
     }),
   };
 }

@@ -43,6 +43,7 @@ function entryResultView(doc: SyncEntryResultDoc) {
     currency: doc.currency,
     status: doc.status,
     reason: doc.reason ?? null,
+    errorKind: doc.errorKind ?? null,
     personId: doc.personId ?? null,
     compensationTypeId: doc.compensationTypeId ?? null,
     personioCompensationIds: doc.personioCompensationIds ?? [],

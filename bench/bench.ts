@@ -165,13 +165,14 @@ async function runProduct(h: BenchStack, opts: { entries: number; label: string;
   const employees = opts.entries / BENEFITS_PER_EMPLOYEE;
   await h.admin.reset();
   const seed = await seedPersonio(h.admin, { label: opts.label, employees, benefits: BENEFITS_PER_EMPLOYEE });
-  await registerCompany(h, seed);
-  if (opts.rateLimitRpm) await h.admin.setRateLimit(opts.rateLimitRpm, seed.clientId);
-  else await addLatency(h);
 
   const worker = spawnWorker(h.workerEnv({ requestsPerMinute: opts.rateLimitRpm ?? UNLIMITED_RPM }), join(dataDir, `worker-${opts.label}.log`));
   try {
     await worker.ready;
+    // After the worker is up: storing a mapped type checks it in Personio through the worker.
+    await registerCompany(h, seed);
+    if (opts.rateLimitRpm) await h.admin.setRateLimit(opts.rateLimitRpm, seed.clientId);
+    else await addLatency(h);
     const atReady = processMemory(worker.pid);
     const peakResetWorked = resetPeakRss(worker.pid);
     log(`${opts.label}: worker ready (RSS ${atReady.rssMiB.toFixed(0)} MiB, start-up peak ${atReady.peakMiB.toFixed(0)} MiB); syncing ${opts.entries} entries`);

@@ -91,7 +91,6 @@ async function main(): Promise<number> {
     h = await startBenchStack({ dataDir, mongoUri: ferret.uri });
     const stack = h;
     const seed = await seedPersonio(stack.admin, { label: 'drill', employees, benefits: BENEFITS });
-    await registerCompany(stack, seed);
     const total = employees * BENEFITS;
     const personRequests = Math.ceil(employees / PERSONS_PER_REQUEST);
 
@@ -129,6 +128,8 @@ async function main(): Promise<number> {
       return w;
     };
     await startWorker().ready;
+    // After the worker is up: storing a mapped type checks it in Personio through the worker.
+    await registerCompany(stack, seed);
 
     const collector = new RequestCollector(stack.sandbox).start();
     const state = stack.sandbox.sandbox.state;

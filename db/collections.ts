@@ -12,6 +12,8 @@ export interface ConnectionCheck {
   /** `not_checked` when an earlier failure makes this check impossible (e.g. no token, no persons). */
   status: 'passed' | 'failed' | 'not_checked';
   message: string;
+  /** How the check was decided when not by a call that exercised it: `compensations_writable` is judged from the granted scopes. */
+  judgedFrom?: 'granted_scopes';
 }
 
 export interface ConnectionTestResult {

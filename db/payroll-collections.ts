@@ -52,6 +52,7 @@ export type EntryResultStatus =
   | 'ambiguous'
   | 'inactive'
   | 'type_missing'
+  | 'type_not_allowed'
   | 'would_create'
   | 'would_correct';
 
@@ -91,6 +92,10 @@ export interface CreatedCompensationType {
   compensationTypeId: string;
   /** `created`: made by this run; `found_by_name`: an existing ONE_TIME type with the benefit's name. */
   how: 'created' | 'found_by_name';
+  /** The type's name in Personio: the benefit's name, or a distinct one when another category held that name. */
+  name?: string;
+  /** Types named like the benefit in another category (RECURRING, salary…): never used for benefit amounts. */
+  sameNameOtherCategory?: { compensationTypeId: string; name: string; category: string | null }[];
 }
 
 export interface SyncProgress {
@@ -137,6 +142,8 @@ export interface SyncEntryResultDoc {
   currency: string;
   status: EntryResultStatus;
   reason?: string;
+  /** For `failed`: the kind of Personio's refusal (e.g. `permission_missing`, `write_refused`, `validation`). */
+  errorKind?: string;
   personId?: string;
   compensationTypeId?: string;
   itemKey?: string;
@@ -176,6 +183,8 @@ export interface ItemOutcome {
   itemKey: string;
   status: ItemStatus;
   reason?: string;
+  /** For `failed`: the kind of Personio's refusal. */
+  errorKind?: string;
   pushedBeforeCents?: number;
   personioCompensationIds?: string[];
 }

@@ -3,9 +3,30 @@ import type { Locale } from '../db/collections.js';
 
 export type Outcome = 'succeeded' | 'partially_failed' | 'failed';
 
-export type ProblemKind = 'permission' | 'failed' | 'manual_correction' | 'unmatched' | 'ambiguous' | 'inactive' | 'type_missing' | 'not_pushed';
+export type ProblemKind =
+  | 'permission'
+  | 'write_refused'
+  | 'failed'
+  | 'manual_correction'
+  | 'unmatched'
+  | 'ambiguous'
+  | 'inactive'
+  | 'type_missing'
+  | 'type_not_allowed'
+  | 'not_pushed';
 
-export const PROBLEM_ORDER: readonly ProblemKind[] = ['permission', 'failed', 'manual_correction', 'unmatched', 'ambiguous', 'inactive', 'type_missing', 'not_pushed'];
+export const PROBLEM_ORDER: readonly ProblemKind[] = [
+  'permission',
+  'write_refused',
+  'failed',
+  'manual_correction',
+  'unmatched',
+  'ambiguous',
+  'inactive',
+  'type_missing',
+  'type_not_allowed',
+  'not_pushed',
+];
 
 export interface SummaryMessages {
   subject(p: { period: string; company: string; outcome: Outcome }): string;
@@ -43,6 +64,8 @@ export interface SummaryMessages {
   moreProblems(n: number): string;
   createdTypesHeading: string;
   createdTypesIntro: string;
+  /** Under a created type whose benefit name is taken in Personio by a type of another category. */
+  createdTypeRenamed(p: { benefitName: string; categories: string }): string;
   logButton: string;
   logLinkText: string;
   footer(syncId: string): string;
@@ -118,6 +141,11 @@ const de: SummaryMessages = {
       action: ({ scope }) =>
         `Bitte dem API-Zugang in Personio (Einstellungen → Integrationen → API-Zugangsdaten) das Recht ${right('de', scope) ?? 'zum Anlegen von Vergütungen'} erteilen und den Export erneut starten.`,
     },
+    write_refused: {
+      title: 'Schreiben in Personio nicht erlaubt',
+      action: () =>
+        'Personio hat das Anlegen abgelehnt, obwohl der API-Zugang das Recht „Vergütungen schreiben“ hat: Die Vergütungsart oder die Gesellschaft der Person ist für diesen Zugang vermutlich gesperrt. Bitte die Zugriffsrechte des API-Zugangs in Personio prüfen und den Export erneut starten.',
+    },
     failed: {
       title: 'Von Personio abgelehnt',
       action: () => 'Bitte den angegebenen Grund prüfen, in Personio oder auf der Plattform beheben und den Export erneut starten.',
@@ -143,6 +171,11 @@ const de: SummaryMessages = {
       title: 'Vergütungsart fehlt',
       action: () => 'Die zugeordnete Vergütungsart gibt es in Personio nicht (mehr). Bitte die Leistung in den Benefit-Zuordnungen einer bestehenden Vergütungsart zuordnen und den Export erneut starten.',
     },
+    type_not_allowed: {
+      title: 'Vergütungsart ist keine Einmalzahlung',
+      action: () =>
+        'Die zugeordnete Vergütungsart ist in Personio nicht (mehr) vom Typ Einmalzahlung (ONE_TIME). Auf wiederkehrende Arten würde der Betrag jeden Monat erneut gezahlt, auf Gehaltsarten könnte er das Gehalt ändern – deshalb wurde nichts übertragen. Bitte die Leistung einer Einmalzahlungs-Art zuordnen und den Export erneut starten.',
+    },
     not_pushed: {
       title: 'Nicht übertragen',
       action: () => 'Der Export endete, bevor diese Beträge übertragen wurden. Bitte den Export erneut starten; nichts wird doppelt übertragen.',
@@ -153,6 +186,8 @@ const de: SummaryMessages = {
   createdTypesHeading: 'Neu angelegte Vergütungsarten',
   createdTypesIntro:
     'Dieser Export hat in Personio die folgenden Vergütungsarten angelegt. Bitte jede davon in den Lohnabrechnungs-Einstellungen von Personio einer Lohnart zuordnen – sonst fehlen die Beträge in der Lohnabrechnung.',
+  createdTypeRenamed: ({ benefitName, categories }) =>
+    `„${benefitName}“ ist in Personio bereits eine Vergütungsart der Kategorie ${categories}. Benefits werden nur auf Einmalzahlungen gebucht, deshalb wurde diese Art unter eigenem Namen angelegt.`,
   logButton: 'Exportprotokoll öffnen',
   logLinkText: 'Exportprotokoll',
   footer: (syncId) => `Diese E-Mail wurde nach dem Lohnexport automatisch versendet. Sync-ID: ${syncId}`,
@@ -208,6 +243,11 @@ const en: SummaryMessages = {
       action: ({ scope }) =>
         `In Personio (Settings → Integrations → API credentials), grant the API credential the ${right('en', scope) ?? '“Write compensations”'} permission, then run the export again.`,
     },
+    write_refused: {
+      title: 'Writing refused by Personio',
+      action: () =>
+        'Personio refused the compensation although the API credential may write compensations: the compensation type or the employee’s legal entity is probably closed to this credential. Check the API credential’s access rights in Personio, then run the export again.',
+    },
     failed: {
       title: 'Rejected by Personio',
       action: () => 'Check the reason given, fix it in Personio or on the platform, then run the export again.',
@@ -232,6 +272,11 @@ const en: SummaryMessages = {
       title: 'Compensation type missing',
       action: () => 'The mapped compensation type does not exist (any more) in Personio. Map the benefit to an existing compensation type in the benefit mappings, then run the export again.',
     },
+    type_not_allowed: {
+      title: 'Compensation type is not one-time',
+      action: () =>
+        'The mapped compensation type is not (any more) a one-time type (ONE_TIME) in Personio. On a recurring type the amount would be paid again every month, on a salary type it could change the salary, so nothing was transferred. Map the benefit to a one-time type, then run the export again.',
+    },
     not_pushed: {
       title: 'Not transferred',
       action: () => 'The export ended before these amounts were transferred. Run the export again; nothing is transferred twice.',
@@ -242,6 +287,8 @@ const en: SummaryMessages = {
   createdTypesHeading: 'New compensation types',
   createdTypesIntro:
     'This export created the following compensation types in Personio. Map each of them to a wage type (Lohnart) in Personio’s payroll settings, or their amounts will be missing from payroll.',
+  createdTypeRenamed: ({ benefitName, categories }) =>
+    `“${benefitName}” is already a compensation type of category ${categories} in Personio. Benefits go to one-time types only, so this type was created under its own name.`,
   logButton: 'Open the export log',
   logLinkText: 'Export log',
   footer: (syncId) => `This email was sent automatically after the payroll export. Sync ID: ${syncId}`,

@@ -6,7 +6,7 @@ import { payrollCollections, type EntryResultStatus, type SyncRunDoc } from '../
 import { createProblemCollector, exportLogUrl, MAX_PROBLEM_LINES, NOT_A_PROBLEM, type ProblemSummary, type SummaryInput } from './summary-model.js';
 
 /** Statuses whose employee was found in Personio, so a name is known. */
-const NAMED: ReadonlySet<EntryResultStatus> = new Set(['needs_manual_correction', 'failed', 'inactive', 'type_missing', 'pending']);
+const NAMED: ReadonlySet<EntryResultStatus> = new Set(['needs_manual_correction', 'failed', 'inactive', 'type_missing', 'type_not_allowed', 'pending']);
 
 export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_LINES): Promise<ProblemSummary> {
   const { entryResults, personMatches } = payrollCollections(db);
@@ -14,7 +14,7 @@ export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_L
   const cursor = entryResults
     .find(
       { syncId, status: { $nin: [...NOT_A_PROBLEM] } },
-      { projection: { _id: 0, index: 1, employeeEmail: 1, benefitKey: 1, amountCents: 1, currency: 1, status: 1, reason: 1 } },
+      { projection: { _id: 0, index: 1, employeeEmail: 1, benefitKey: 1, amountCents: 1, currency: 1, status: 1, reason: 1, errorKind: 1 } },
     )
     .sort({ index: 1 });
   for await (const doc of cursor) {
@@ -26,6 +26,7 @@ export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_L
       currency: doc.currency,
       status: doc.status,
       ...(doc.reason ? { reason: doc.reason } : {}),
+      ...(doc.errorKind ? { errorKind: doc.errorKind } : {}),
     });
   }
   const summary = collector.result();

@@ -11,7 +11,7 @@ export const MAX_PROBLEM_LINES = 50;
 /** Entry results that are a problem, read with `{ syncId, status: { $nin: NOT_A_PROBLEM } }`. */
 export const NOT_A_PROBLEM: readonly EntryResultStatus[] = ['created', 'already_present', 'correction_created', 'would_create', 'would_correct'];
 
-export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason'> & {
+export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason' | 'errorKind'> & {
   /** The employee's name in Personio, when matched. */
   personName?: string;
 };
@@ -44,7 +44,7 @@ export function scopeIn(text: string | undefined): string | undefined {
 }
 
 /** Which kind of problem an entry result is; decides the advice given. */
-export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason'>): ProblemKind {
+export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason' | 'errorKind'>): ProblemKind {
   switch (entry.status) {
     case 'needs_manual_correction':
       return 'manual_correction';
@@ -52,9 +52,13 @@ export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason'>):
     case 'ambiguous':
     case 'inactive':
     case 'type_missing':
+    case 'type_not_allowed':
       return entry.status;
     case 'failed':
-      return /Personio denied|permission|lacks the scope|not granted/i.test(entry.reason ?? '') ? 'permission' : 'failed';
+      if (entry.errorKind === 'permission_missing') return 'permission';
+      if (entry.errorKind === 'write_refused') return 'write_refused';
+      // Results recorded before the error kind was kept: read Personio's refusal from the message.
+      return entry.errorKind === undefined && /Personio denied|lacks the scope|not granted/i.test(entry.reason ?? '') ? 'permission' : 'failed';
     default:
       return 'not_pushed';
   }
@@ -157,7 +161,16 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
   });
   const hidden = problems.total - problems.shown.length;
 
-  const createdTypes = (run.createdTypes ?? []).filter((t) => t.how === 'created').map((t) => ({ name: t.benefitName, id: t.compensationTypeId }));
+  const createdTypes = (run.createdTypes ?? [])
+    .filter((t) => t.how === 'created')
+    .map((t) => ({
+      name: t.name ?? t.benefitName,
+      id: t.compensationTypeId,
+      // Every template value must exist: an empty note renders nothing.
+      note: t.sameNameOtherCategory?.length
+        ? m.createdTypeRenamed({ benefitName: t.benefitName, categories: [...new Set(t.sameNameOtherCategory.map((o) => o.category ?? '?'))].join(', ') })
+        : '',
+    }));
   const tone = TONES[outcome];
   const failure = outcome === 'failed' && run.failure ? { message: run.failure.message, hint: failureHint(locale, run.failure) } : undefined;
   const transferredAny = totalsList.some((t) => t.transferredCents > 0) || (c?.compensationsCreated ?? 0) + (c?.corrections ?? 0) > 0;
@@ -210,7 +223,7 @@ function problemDetail(kind: ProblemKind, entry: ProblemEntry, money: (cents: nu
     return match ? manual({ held: money(Number(match[1])), due: money(Number(match[2])) }) : '';
   }
   // Personio's own words help here; the other kinds are fully explained by the group's advice.
-  if (kind === 'failed') return entry.reason ?? '';
+  if (kind === 'failed' || kind === 'write_refused' || kind === 'type_not_allowed') return entry.reason ?? '';
   return '';
 }
 

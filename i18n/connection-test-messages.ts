@@ -32,7 +32,8 @@ const messages: Record<Locale, Record<ConnectionMessageKey, string>> = {
     'email_readable.no_persons': 'No employee was returned, so the Email attribute could not be verified. Add employees in Personio, then test again.',
     'compensation_types_readable.passed': 'Compensation types are readable.',
     'compensation_types_readable.failed': 'Compensation types are not readable. Grant the API credential the "Read compensations" permission (personio:compensations:read).',
-    'compensations_writable.passed': 'Compensations can be created.',
+    'compensations_writable.passed':
+      'The credential has the scopes to create compensations. Judged from the scopes only (a test write would create a real payment): Personio may still refuse writes for a compensation type or a legal entity closed to this credential.',
     'compensations_writable.failed': 'Compensations cannot be created. Grant the API credential both "Read compensations" and "Write compensations" (personio:compensations:read and personio:compensations:write).',
     'not_checked.credentials': 'Not checked: the credentials were not accepted.',
     'not_checked.persons': 'Not checked: employees are not readable.',
@@ -50,7 +51,8 @@ const messages: Record<Locale, Record<ConnectionMessageKey, string>> = {
     'email_readable.no_persons': 'Es wurde kein Mitarbeiter geliefert, daher konnte das Attribut E-Mail nicht geprüft werden. Bitte Mitarbeiter in Personio anlegen und erneut testen.',
     'compensation_types_readable.passed': 'Vergütungsarten sind lesbar.',
     'compensation_types_readable.failed': 'Vergütungsarten sind nicht lesbar. Bitte dem API-Zugang das Recht „Vergütungen lesen“ (personio:compensations:read) geben.',
-    'compensations_writable.passed': 'Vergütungen können angelegt werden.',
+    'compensations_writable.passed':
+      'Der API-Zugang hat die Rechte zum Anlegen von Vergütungen. Geprüft wurden nur die Rechte (ein Testeintrag wäre eine echte Zahlung): Personio kann das Anlegen für einzelne Vergütungsarten oder Gesellschaften trotzdem ablehnen, wenn sie für diesen Zugang gesperrt sind.',
     'compensations_writable.failed': 'Vergütungen können nicht angelegt werden. Bitte dem API-Zugang die Rechte „Vergütungen lesen“ und „Vergütungen schreiben“ geben (personio:compensations:read und personio:compensations:write).',
     'not_checked.credentials': 'Nicht geprüft: Die Zugangsdaten wurden nicht akzeptiert.',
     'not_checked.persons': 'Nicht geprüft: Mitarbeiterdaten sind nicht lesbar.',

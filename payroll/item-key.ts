@@ -16,18 +16,45 @@ export function ledgerIdOf(itemKey: string, seq: number): string {
   return `${itemKey}:${seq}`;
 }
 
-/** Extracts every marker of this item from a comment (a comment holds at most one, but be lenient). */
+/**
+ * The longest comment this service sends. Personio documents no limit; a limit it might enforce by cutting is
+ * harmless because the reference comes first, and 255 characters stays within the common column size.
+ */
+export const COMMENT_MAX_LENGTH = 255;
+
+const LEADING_REFERENCE = /^\s*\[ref (ps-[0-9a-f]+)-(\d+)\]/;
+const TRAILING_REFERENCE = /\[ref (ps-[0-9a-f]+)-(\d+)\]\s*$/;
+
+/**
+ * The sequence number of this item's reference in a comment, as a list (empty or one). Only the reference at the
+ * very start (this version's form) or, failing that, at the very end (earlier versions') counts: a reference
+ * forged inside a benefit name never does.
+ */
 export function markersIn(comment: string | undefined, itemKey: string): number[] {
   if (!comment) return [];
-  const seqs: number[] = [];
-  const pattern = new RegExp(`${itemKey}-(\\d+)`, 'g');
-  for (const match of comment.matchAll(pattern)) seqs.push(Number(match[1]));
-  return seqs;
+  const reference = LEADING_REFERENCE.exec(comment) ?? TRAILING_REFERENCE.exec(comment);
+  return reference && reference[1] === itemKey ? [Number(reference[2])] : [];
 }
 
+/** The benefit names that fit into `room` characters: as many whole names as fit, then how many were left out. */
+function benefitLabel(names: readonly string[], room: number): string {
+  for (let shown = names.length; shown >= 1; shown--) {
+    const rest = names.length - shown;
+    const label = `${names.slice(0, shown).join(', ')}${rest > 0 ? ` +${rest}` : ''}`;
+    if (label.length <= room) return label;
+  }
+  const rest = names.length > 1 ? ` +${names.length - 1}` : '';
+  const first = names[0] ?? '';
+  return `${first.slice(0, Math.max(0, room - rest.length - 1))}…${rest}`;
+}
+
+/**
+ * The comment of a posted compensation: `[ref <marker>] <kind>: <benefits> <period>`. The reference comes first
+ * and is never shortened (it finds a post whose answer was lost); the benefit names are shortened to fit.
+ */
 export function compensationComment(opts: { benefitNames: string[]; period: string; marker: string; correction: boolean }): string {
-  const label = opts.benefitNames.join(', ');
   const kind = opts.correction ? 'Korrektur / correction' : 'Benefits';
-  // Personio shows the comment to payroll admins: readable first, the reference last.
-  return `${kind}: ${label} ${opts.period} [ref ${opts.marker}]`.slice(0, 500);
+  const head = `[ref ${opts.marker}] ${kind}: `;
+  const tail = ` ${opts.period}`;
+  return `${head}${benefitLabel(opts.benefitNames, COMMENT_MAX_LENGTH - head.length - tail.length)}${tail}`;
 }

@@ -33,6 +33,25 @@ export type ItemDecision =
   | (DecisionBase & { action: 'none'; outcome: 'already_present' | 'needs_manual_correction' })
   | (DecisionBase & { action: 'post'; kind: 'original' | 'correction'; seq: number; amountCents: number });
 
+/**
+ * The post `seq` of an item among the person's compensations of the same type and date: by our reference where
+ * Personio returned the comment; by amount where it returned none (a listing may leave comments out), and only
+ * among compensations not already known as other posts (`claimed`). A comment without our reference is not ours.
+ */
+export function findOwnPost(
+  candidates: readonly PersonioCompensation[],
+  itemKey: string,
+  seq: number,
+  amountCents: number,
+  claimed: ReadonlySet<string>,
+): PersonioCompensation | undefined {
+  const unclaimed = candidates.filter((c) => !claimed.has(c.id));
+  return (
+    unclaimed.find((c) => markersIn(c.comment, itemKey).includes(seq)) ??
+    unclaimed.find((c) => c.comment === undefined && c.amountCents === amountCents)
+  );
+}
+
 /** Personio's listing is needed unless the ledger knows pushed facts and no unanswered post. */
 export function needsReconciliation(ledger: ItemLedger): boolean {
   return ledger.pushed.length === 0 || ledger.pending !== undefined;
@@ -53,15 +72,12 @@ export function decideItem(item: ItemState, ledger: ItemLedger, personio: Person
       claimed.add(comp.id);
       reconciled.push({ seq, amountCents: comp.amountCents, personioCompensationId: comp.id });
     };
-    if (personio.some((c) => c.comment !== undefined)) {
-      // Our marker in the comment identifies our own posts, even those the ledger never heard of.
-      for (const comp of candidates) {
-        for (const seq of markersIn(comp.comment, item.itemKey)) if (!pushed.has(seq) && !claimed.has(comp.id)) found(seq, comp);
-      }
-    } else if (ledger.pending && !pushed.has(ledger.pending.seq)) {
-      // Personio returned no comments: an unanswered post is matched on type, date and amount instead.
-      const pendingAmount = ledger.pending.amountCents;
-      const comp = candidates.find((c) => c.amountCents === pendingAmount && !claimed.has(c.id));
+    // Our reference in a comment identifies our own posts, even those the ledger never heard of.
+    for (const comp of candidates) {
+      for (const seq of markersIn(comp.comment, item.itemKey)) if (!pushed.has(seq) && !claimed.has(comp.id)) found(seq, comp);
+    }
+    if (ledger.pending && !pushed.has(ledger.pending.seq)) {
+      const comp = findOwnPost(candidates, item.itemKey, ledger.pending.seq, ledger.pending.amountCents, claimed);
       if (comp) found(ledger.pending.seq, comp);
     }
   }

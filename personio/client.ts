@@ -7,7 +7,8 @@ import { ENDPOINT_PATHS, type PersonioEndpoint } from './endpoints.js';
 import { PersonioError, markCommitUnknown, unexpectedResponse, type Redactor } from './errors.js';
 import { sendWithRetry, type HttpContext, type HttpResponse, type ReplayPolicy } from './http.js';
 import { centsToValue } from './money.js';
-import { cursorOf, resolveNextHref } from './pagination.js';
+import { collectPages } from './pagination.js';
+import { matchPersonsByEmail, normalizeEmail, swapCase } from './person-matching.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { createPersonioCredentialRegistry, DEFAULT_REQUESTS_PER_MINUTE, type CredentialState } from './registry.js';
 import {
@@ -29,11 +30,13 @@ import type {
   PersonioPerson,
 } from './types.js';
 
+export { normalizeEmail };
+
 export const DEFAULT_BASE_URL = 'https://api.personio.de';
 export const DEFAULTS = {
   timeoutMs: 15_000,
   requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
-  retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000, minRateLimitDelayMs: 1_000 },
+  retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000, minRateLimitDelayMs: 1_000, rateLimitWindowMs: 60_000 },
 } as const;
 
 /** Persons per request when filtering by email or person id (Personio's persons limit is 50). */
@@ -41,15 +44,8 @@ export const BATCH_SIZE = 50;
 const PERSONS_PAGE_LIMIT = 50;
 const TYPES_PAGE_LIMIT = 100;
 const COMPENSATIONS_PAGE_LIMIT = 100;
-/** Safety net against a server that never ends a listing. */
-const MAX_PAGES = 10_000;
 
 const noopLogger: PersonioLogger = { debug() {}, info() {}, warn() {} };
-
-/** trim + lowercase: the form emails are compared and keyed in. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 /** Case-insensitive, trimmed, inner whitespace collapsed: the form type names are compared in. */
 export function normalizeTypeName(name: string): string {
@@ -87,6 +83,7 @@ export function createPersonioClientFactory(config: PersonioClientConfig): (cred
     maxDelayMs: config.retry?.maxDelayMs ?? DEFAULTS.retry.maxDelayMs,
     budgetMs: config.retry?.budgetMs ?? DEFAULTS.retry.budgetMs,
     minRateLimitDelayMs: config.retry?.minRateLimitDelayMs ?? DEFAULTS.retry.minRateLimitDelayMs,
+    rateLimitWindowMs: config.retry?.rateLimitWindowMs ?? DEFAULTS.retry.rateLimitWindowMs,
   };
   const timeoutMs = config.timeoutMs ?? DEFAULTS.timeoutMs;
 
@@ -157,17 +154,29 @@ export function createPersonioClientFactory(config: PersonioClientConfig): (cred
           ...(body !== undefined ? { body } : {}),
           policy,
           limiter: state.limiter,
+          grantedScopes: token.grantedScopes,
         });
       const token = await state.tokens.get();
       try {
         return await send(token);
       } catch (err) {
-        // A 401 means the request was not processed, so it is safe to send again, even a POST.
-        if (!(err instanceof PersonioError) || err.status !== 401) throw err;
-        logger.info('personio token rejected, fetching a new one', { clientId: state.clientId, endpoint });
-        state.tokens.invalidate(token.accessToken);
-        const fresh = await state.tokens.get();
-        return await send(fresh);
+        // A 401 or 403 means the request was not processed, so it is safe to send again, even a POST.
+        if (!(err instanceof PersonioError)) throw err;
+        if (err.status === 401) {
+          logger.info('personio token rejected, fetching a new one', { clientId: state.clientId, endpoint });
+          state.tokens.invalidate(token.accessToken);
+          return await send(await state.tokens.get());
+        }
+        // Refused although the token lists the scope: the scopes may have changed since the token was issued.
+        // A fresh token (at most one per token) tells a withdrawn scope from a type or entity closed to the credential.
+        if (err.kind === 'write_refused' && !token.scopesRecheckedAfterRefusal) {
+          logger.info('personio refused a granted scope, checking the scopes with a new token', { clientId: state.clientId, endpoint });
+          state.tokens.invalidate(token.accessToken);
+          const fresh = await state.tokens.get();
+          fresh.scopesRecheckedAfterRefusal = true;
+          return await send(fresh);
+        }
+        throw err;
       }
     }
 
@@ -184,36 +193,31 @@ export function createPersonioClientFactory(config: PersonioClientConfig): (cred
       return next ? { items: parsed.data._data, nextHref: next } : { items: parsed.data._data };
     }
 
-    /** Every item of a listing, following next links until there is none or a cursor repeats. */
-    async function listAll(endpoint: PersonioEndpoint, firstUrl: URL): Promise<unknown[]> {
-      const items: unknown[] = [];
-      const seen = new Set<string>();
-      let url: URL | undefined = firstUrl;
-      for (let page = 0; url; page++) {
-        if (page >= MAX_PAGES) {
-          logger.warn('personio listing stopped after too many pages', { endpoint, pages: page });
-          break;
-        }
-        const res = await call(endpoint, 'GET', url);
-        const { items: pageItems, nextHref } = readPage(endpoint, res);
-        items.push(...pageItems);
-        url = undefined;
-        if (nextHref) {
-          const next = resolveNextHref(nextHref, baseUrl, logger);
-          const cursor = cursorOf(next);
-          if (seen.has(cursor)) {
-            logger.warn('personio returned a cursor it had already returned; stopping this listing', {
-              endpoint,
-              pages: page + 1,
-              items: items.length,
-            });
-          } else {
-            seen.add(cursor);
-            url = next;
-          }
-        }
+    /** Every item of a listing (see collectPages: a listing that cannot be shown complete fails). */
+    function listAll(endpoint: PersonioEndpoint, firstUrl: URL, limit: number): Promise<unknown[]> {
+      return collectPages(async (url) => readPage(endpoint, await call(endpoint, 'GET', url)), firstUrl, { endpoint, baseUrl, limit, logger });
+    }
+
+    /** Drops items the request did not ask for (a server that lost the filters on a later page), and says so. */
+    function keepRequested<T>(
+      endpoint: PersonioEndpoint,
+      items: T[],
+      reasonOutside: (item: T) => string | undefined,
+      /** Reasons a correct Personio may well give (e.g. a RECURRING compensation listed in every later month): info, not warn. */
+      expected: readonly string[] = [],
+    ): T[] {
+      const kept: T[] = [];
+      const outside = new Map<string, number>();
+      for (const item of items) {
+        const reason = reasonOutside(item);
+        if (reason === undefined) kept.push(item);
+        else outside.set(reason, (outside.get(reason) ?? 0) + 1);
       }
-      return items;
+      if (outside.size > 0) {
+        const level = [...outside.keys()].every((r) => expected.includes(r)) ? 'info' : 'warn';
+        logger[level]('personio listing held items outside the request; ignored', { endpoint, ...Object.fromEntries(outside) });
+      }
+      return kept;
     }
 
     function parseAll<T>(endpoint: PersonioEndpoint, raw: unknown[], parse: (r: unknown) => T | undefined): T[] {
@@ -251,47 +255,46 @@ export function createPersonioClientFactory(config: PersonioClientConfig): (cred
         const wanted = Array.from(new Set(emails.map(normalizeEmail).filter((e) => e !== '')));
         // A comma would split the filter list: such an address cannot be looked up (and is not a usable email).
         const searchable = wanted.filter((e) => !e.includes(','));
-        const byEmail = new Map<string, Map<string, PersonioPerson>>();
+        const found: PersonioPerson[] = [];
         for (const batch of chunk(searchable, BATCH_SIZE)) {
           const batchSet = new Set(batch);
           const url = resourceUrl('persons.list', { email: batch.join(','), limit: String(PERSONS_PAGE_LIMIT) });
-          const raw = await listAll('persons.list', url);
-          for (const person of parseAll('persons.list', raw, parsePerson)) {
-            if (!person.email) continue;
-            const email = normalizeEmail(person.email);
-            if (!batchSet.has(email)) continue;
-            let persons = byEmail.get(email);
-            if (!persons) byEmail.set(email, (persons = new Map()));
-            persons.set(person.id, person);
-          }
+          const persons = parseAll('persons.list', await listAll('persons.list', url, PERSONS_PAGE_LIMIT), parsePerson);
+          found.push(
+            ...keepRequested('persons.list', persons, (p) => (p.email !== undefined && batchSet.has(normalizeEmail(p.email)) ? undefined : 'otherEmail')),
+          );
         }
-        const result: FindPersonsByEmailResult = { matched: new Map(), unmatched: [], ambiguous: [] };
-        for (const email of wanted) {
-          const persons = byEmail.get(email);
-          if (!persons || persons.size === 0) result.unmatched.push(email);
-          else if (persons.size === 1) result.matched.set(email, persons.values().next().value as PersonioPerson);
-          else result.ambiguous.push({ email, personIds: Array.from(persons.keys()) });
-        }
+        return matchPersonsByEmail(wanted, found);
+      },
+
+      async listAllPersons() {
+        const url = resourceUrl('persons.list', { limit: String(PERSONS_PAGE_LIMIT) });
+        return parseAll('persons.list', await listAll('persons.list', url, PERSONS_PAGE_LIMIT), parsePerson);
+      },
+
+      async probeEmailFilterCase() {
+        const { persons } = await client.listPersonsPage({ limit: PERSONS_PAGE_LIMIT });
+        const sample = persons.find((p) => p.email !== undefined && swapCase(p.email.trim()) !== p.email.trim());
+        if (!sample?.email) return 'unknown';
+        // Asked raw (not lowercased like every other lookup): the answer shows what Personio's filter does.
+        const url = resourceUrl('persons.list', { email: swapCase(sample.email.trim()), limit: String(PERSONS_PAGE_LIMIT) });
+        const page = readPage('persons.list', await call('persons.list', 'GET', url));
+        const answered = parseAll('persons.list', page.items, parsePerson);
+        const result = answered.some((p) => p.id === sample.id) ? 'ignores_case' : 'case_sensitive';
+        logger.info('personio email filter probed', { clientId: state.clientId, result });
         return result;
       },
 
       async listCompensationTypes() {
         const url = resourceUrl('compensationTypes.list', { limit: String(TYPES_PAGE_LIMIT) });
-        const raw = await listAll('compensationTypes.list', url);
-        return parseAll('compensationTypes.list', raw, parseCompensationType);
-      },
-
-      async findCompensationTypeByName(name) {
-        const wanted = normalizeTypeName(name);
-        const matches = (await client.listCompensationTypes()).filter((t) => normalizeTypeName(t.name) === wanted);
-        return matches.find((t) => t.category === 'ONE_TIME') ?? matches[0];
+        return parseAll('compensationTypes.list', await listAll('compensationTypes.list', url, TYPES_PAGE_LIMIT), parseCompensationType);
       },
 
       async createCompensationType(name) {
         const clean = name.trim().replace(/\s+/g, ' ');
         if (clean === '') throw new RangeError('compensation type name must not be empty');
         const url = resourceUrl('compensationTypes.create', {});
-        // no-replay: a dropped answer may hide a created type; the caller looks it up by name before retrying.
+        // no-replay: a dropped answer may hide a created type; the caller lists the types before creating again.
         const res = await call('compensationTypes.create', 'POST', url, {
           json: { name: clean, category: 'ONE_TIME' },
           policy: 'no-replay',
@@ -312,8 +315,14 @@ export function createPersonioClientFactory(config: PersonioClientConfig): (cred
             'person.id': batch.join(','),
             limit: String(COMPENSATIONS_PAGE_LIMIT),
           });
-          const raw = await listAll('compensations.list', url);
-          out.push(...parseAll('compensations.list', raw, parseCompensation));
+          const batchSet = new Set(batch);
+          const held = parseAll('compensations.list', await listAll('compensations.list', url, COMPENSATIONS_PAGE_LIMIT), parseCompensation);
+          out.push(
+            ...keepRequested('compensations.list', held, (c) =>
+              !batchSet.has(c.personId) ? 'otherPerson' : c.effectiveFrom < startDate || c.effectiveFrom > endDate ? 'outsideWindow' : undefined,
+              ['outsideWindow'],
+            ),
+          );
         }
         return out;
       },

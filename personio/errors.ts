@@ -9,13 +9,15 @@ import { ENDPOINT_LABEL, ENDPOINT_SCOPE, type PersonioEndpoint } from './endpoin
 export type PersonioErrorKind =
   | 'credentials_rejected'
   | 'permission_missing'
+  | 'write_refused'
   | 'validation'
   | 'not_found'
   | 'rate_limited'
   | 'unavailable'
   | 'network'
   | 'timeout'
-  | 'unexpected_response';
+  | 'unexpected_response'
+  | 'inconsistent_listing';
 
 export interface PersonioErrorInit {
   kind: PersonioErrorKind;
@@ -134,6 +136,8 @@ export interface HttpFailure {
   bodyText: string;
   retryAfterHeader: string | null;
   redact: Redactor;
+  /** The scopes of the token sent; absent or empty when Personio did not say which it granted. */
+  grantedScopes?: readonly string[];
 }
 
 /** Maps a non-2xx Personio answer to a PersonioError. The only place that decides kinds for HTTP statuses. */
@@ -170,10 +174,22 @@ export function errorFromResponse(f: HttpFailure): PersonioError {
     );
   }
   if (status === 403) {
-    const missingScope = ENDPOINT_SCOPE[f.endpoint];
+    const scope = ENDPOINT_SCOPE[f.endpoint];
+    const scopesKnown = f.grantedScopes !== undefined && f.grantedScopes.length > 0;
+    if (scope && scopesKnown && f.grantedScopes?.includes(scope)) {
+      // Personio refuses writes for a compensation type or a legal entity even when the scopes are granted.
+      const cause =
+        f.endpoint === 'compensations.create'
+          ? "the compensation type or the employee's legal entity is probably not writable for this credential"
+          : 'a restriction of the credential or of the account applies';
+      return new PersonioError(
+        `Personio refused ${label} although the API credential has the scope ${scope}: ${cause}. Check the credential's access rights in Personio${suffix}.`,
+        { kind: 'write_refused', retryable: false, ...base },
+      );
+    }
     return new PersonioError(
-      `Personio denied ${label}${missingScope ? `: the API credential probably lacks the scope ${missingScope}` : ''}. Grant it to the API credential in Personio (or lift the tenant restriction) and try again${suffix}.`,
-      { kind: 'permission_missing', retryable: false, ...base, ...(missingScope ? { missingScope } : {}) },
+      `Personio denied ${label}${scope ? `: the API credential probably lacks the scope ${scope}` : ''}${f.endpoint === 'compensations.create' && !scopesKnown ? ', or the compensation type or the employee\'s legal entity is not writable for it' : ''}. Grant it to the API credential in Personio (or lift the restriction) and try again${suffix}.`,
+      { kind: 'permission_missing', retryable: false, ...base, ...(scope ? { missingScope: scope } : {}) },
     );
   }
   if (status === 404) {
@@ -273,4 +289,15 @@ export function unexpectedResponse(endpoint: PersonioEndpoint, what: string, sta
     endpoint,
     ...(status !== undefined ? { status } : {}),
   });
+}
+
+/**
+ * A listing that cannot be shown complete. Retryable: a repeated page or a changing item may be transient, and
+ * the step that needs the listing must not go on (post) with what it has.
+ */
+export function inconsistentListing(endpoint: PersonioEndpoint, what: string): PersonioError {
+  return new PersonioError(
+    `Personio answered ${ENDPOINT_LABEL[endpoint]} with a listing that cannot be shown complete (${what}); nothing was written, the step is retried.`,
+    { kind: 'inconsistent_listing', retryable: true, endpoint },
+  );
 }

@@ -21,6 +21,8 @@ export interface ResolvedRetryConfig {
   maxDelayMs: number;
   budgetMs: number;
   minRateLimitDelayMs: number;
+  /** How long a 429 without Retry-After may need to clear (a per-minute window); 0 = do not wait it out. */
+  rateLimitWindowMs: number;
 }
 
 export interface HttpContext {
@@ -49,6 +51,8 @@ export interface HttpRequest {
   body?: string;
   policy: ReplayPolicy;
   limiter: RateLimiter;
+  /** The scopes of the token sent (empty when Personio did not say): tells a missing scope from another refusal. */
+  grantedScopes?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -60,6 +64,8 @@ export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise
   const sleep = ctx.sleep ?? defaultSleep;
   const random = ctx.random ?? Math.random;
   const startedAt = Date.now();
+  // Personio documents no Retry-After: a 429 without it is waited out for a whole window once before giving up.
+  let waitedWholeWindow = false;
   for (let attempt = 1; ; attempt++) {
     await req.limiter.acquire();
     let error: PersonioError;
@@ -70,29 +76,30 @@ export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise
       error = err;
     }
 
-    const delayMs = retryDelay(ctx.retry, attempt, error, random);
-    // The credential's window is full: every caller of this credential waits, not only this one.
-    if (error.kind === 'rate_limited') req.limiter.pause(delayMs);
-
+    let delayMs = retryDelay(ctx.retry, attempt, error, random);
     const replayable = req.policy === 'idempotent' || error.kind === 'rate_limited';
     if (!error.retryable || !replayable) {
       // A no-replay POST that failed without a definite answer may have been committed.
       throw req.policy === 'no-replay' && error.retryable ? markCommitUnknown(error) : error;
     }
-    if (attempt >= ctx.retry.maxAttempts) throw error;
-
     const elapsed = Date.now() - startedAt;
-    if (elapsed + delayMs > ctx.retry.budgetMs) {
-      ctx.logger.warn('personio retry budget exhausted', {
+    const exhausted = attempt >= ctx.retry.maxAttempts || elapsed + delayMs > ctx.retry.budgetMs;
+    const unknownWindow = error.kind === 'rate_limited' && error.retryAfterMs === undefined && ctx.retry.rateLimitWindowMs > 0;
+    if (unknownWindow && (exhausted || delayMs >= ctx.retry.rateLimitWindowMs) && !waitedWholeWindow) {
+      waitedWholeWindow = true;
+      delayMs = ctx.retry.rateLimitWindowMs;
+    } else if (exhausted) {
+      ctx.logger.warn('personio retries exhausted', {
         endpoint: req.endpoint,
         kind: error.kind,
         status: error.status,
         attempt,
         elapsedMs: elapsed,
-        nextDelayMs: delayMs,
       });
       throw error;
     }
+    // The credential's window is full: every caller of this credential waits, not only this one.
+    if (error.kind === 'rate_limited') req.limiter.pause(delayMs);
     ctx.logger.warn('personio request failed, retrying', {
       endpoint: req.endpoint,
       kind: error.kind,
@@ -154,7 +161,14 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
     durationMs: Date.now() - started,
   });
   if (status < 200 || status >= 300) {
-    throw errorFromResponse({ endpoint: req.endpoint, status, bodyText: text, retryAfterHeader: retryAfter, redact: ctx.redact });
+    throw errorFromResponse({
+      endpoint: req.endpoint,
+      status,
+      bodyText: text,
+      retryAfterHeader: retryAfter,
+      redact: ctx.redact,
+      ...(req.grantedScopes ? { grantedScopes: req.grantedScopes } : {}),
+    });
   }
   if (text.trim() === '') return { status, body: undefined };
   try {

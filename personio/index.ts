@@ -1,4 +1,5 @@
 export { createPersonioClientFactory, normalizeEmail, normalizeTypeName, monthWindow, DEFAULT_BASE_URL, DEFAULTS, BATCH_SIZE } from './client.js';
+export { matchPersonsByEmail, swapCase } from './person-matching.js';
 export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind } from './errors.js';
 export { SCOPES, type PersonioEndpoint } from './endpoints.js';
 export { centsToValue, valueToCents, formatCents } from './money.js';

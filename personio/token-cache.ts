@@ -8,6 +8,8 @@ export interface CachedToken {
   /** Absolute, in Date.now() milliseconds. */
   expiresAt: number;
   grantedScopes: string[];
+  /** Issued after Personio refused a scope an earlier token listed: its scope list is current. */
+  scopesRecheckedAfterRefusal?: boolean;
 }
 
 export interface TokenCacheOptions {

@@ -23,6 +23,11 @@ export interface PersonioRetryConfig {
   budgetMs?: number;
   /** Minimum wait after a 429 without Retry-After. Default 1000 ms (Personio documents no rate-limit headers). */
   minRateLimitDelayMs?: number;
+  /**
+   * Personio documents neither Retry-After nor its windows. After a 429 without Retry-After, before the request
+   * fails, every caller of the credential is paused once for this long (the whole window). Default 60 s; 0 = never.
+   */
+  rateLimitWindowMs?: number;
 }
 
 export interface PersonioClientConfig {
@@ -107,11 +112,20 @@ export interface PersonioClient {
   authenticate(): Promise<{ grantedScopes: string[] }>;
   /** One page of persons (used by the connection test). */
   listPersonsPage(opts?: { limit?: number; email?: string[] }): Promise<{ persons: PersonioPerson[]; nextHref?: string }>;
+  /**
+   * The persons with these addresses, through Personio's `email` filter (asked lowercased, ≤ 50 per request) and
+   * compared case-insensitively on our side. Complete only where the filter ignores case: see probeEmailFilterCase.
+   */
   findPersonsByEmail(emails: string[]): Promise<FindPersonsByEmailResult>;
+  /** Every person the credential can see, all pages (the lookup that does not depend on the email filter). */
+  listAllPersons(): Promise<PersonioPerson[]>;
+  /**
+   * Whether Personio's `email` filter ignores case (undocumented): asks for a known person's address with the case
+   * of every letter swapped. `unknown` when no person with a letter in a readable address is on the first page.
+   */
+  probeEmailFilterCase(): Promise<'ignores_case' | 'case_sensitive' | 'unknown'>;
   listCompensationTypes(): Promise<PersonioCompensationType[]>;
-  /** Case-insensitive, trims and collapses whitespace; prefers a ONE_TIME type when several match. */
-  findCompensationTypeByName(name: string): Promise<PersonioCompensationType | undefined>;
-  /** Creates a ONE_TIME type. Never replayed automatically: look it up by name before creating again. */
+  /** Creates a ONE_TIME type. Never replayed automatically: list the types before creating again. */
   createCompensationType(name: string): Promise<PersonioCompensationType>;
   /**
    * Every compensation of the month (`YYYY-MM`, whole month window) for these persons: person.id batched

@@ -1,16 +1,20 @@
 // Starts the local stack once per test run; test files reach it through inject('stack').
-import { mkdtempSync, rmSync } from 'node:fs';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { sandboxSlot } from '../dev/sandbox-slot.js';
 import { startStack, type StackEndpoints } from '../dev/stack.js';
+import { DEFAULT_WORKFLOWS_PATH } from '../worker.js';
 
 export interface ProvidedStack extends StackEndpoints {
   personioBaseUrl: string;
   mailWebUrl: string;
   dataDir: string;
   pids: number[];
+  /** The workflow code bundled once for the run: in-process test workers load it instead of running webpack each. */
+  workflowBundlePath: string;
 }
 
 declare module 'vitest' {
@@ -19,8 +23,12 @@ declare module 'vitest' {
   }
 }
 
+const quietBundlerLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'payroll-sync-test-'));
+  const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, (await bundleWorkflowCode({ workflowsPath: DEFAULT_WORKFLOWS_PATH, logger: quietBundlerLogger })).code);
   const stack = await startStack({ mode: 'test', dataDir, personio: sandboxSlot, log: (line) => console.log(line) });
   if (!stack.personioBaseUrl || !stack.mailWebUrl) {
     await stack.stop();
@@ -36,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     personioBaseUrl: stack.personioBaseUrl,
     dataDir,
     pids: stack.pids,
+    workflowBundlePath,
   });
   return async () => {
     await stack.stop();

@@ -2,8 +2,9 @@
 // unmapped benefits get a ONE_TIME type named after them — found by name first, created at most once.
 import { ApplicationFailure } from '@temporalio/activity';
 import { MongoServerError, type Db } from 'mongodb';
-import { collections, type BenefitMapping } from '../../db/collections.js';
-import { payrollCollections, type CreatedCompensationType } from '../../db/payroll-collections.js';
+import { collections, type BenefitMapping, type Locale } from '../../db/collections.js';
+import { payrollCollections, type CreatedCompensationType, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { oneTimeTypeName, typesNamed, unsuitableReason } from '../../payroll/benefit-types.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
 import { normalizeTypeName, type PersonioClient, type PersonioCompensationType } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
@@ -13,7 +14,7 @@ import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
 
 export type BenefitTypeResolution =
   | { benefitKey: string; benefitName: string; status: 'ok'; compensationTypeId: string }
-  | { benefitKey: string; benefitName: string; status: 'type_missing'; reason: string }
+  | { benefitKey: string; benefitName: string; status: 'type_missing' | 'type_not_allowed'; reason: string }
   | { benefitKey: string; benefitName: string; status: 'would_create' };
 
 export interface EnsureTypesResult {
@@ -61,12 +62,6 @@ async function saveResolvedMapping(db: Db, companyId: string, benefitKey: string
   throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', 'MappingConflict');
 }
 
-function findByName(types: PersonioCompensationType[], name: string): PersonioCompensationType | undefined {
-  const wanted = normalizeTypeName(name);
-  const matches = types.filter((t) => normalizeTypeName(t.name) === wanted);
-  return matches.find((t) => t.category === 'ONE_TIME') ?? matches[0];
-}
-
 async function benefitKeysOfEntries(db: Db, setId: string, chunkCount: number): Promise<string[]> {
   const keys = new Set<string>();
   for await (const entry of iterateEntries(db, setId, chunkCount)) keys.add(entry.benefitKey);
@@ -74,16 +69,21 @@ async function benefitKeysOfEntries(db: Db, setId: string, chunkCount: number): 
 }
 
 export function createEnsureTypesActivity(deps: ActivityDeps) {
-  async function resolveUnmapped(client: PersonioClient, types: PersonioCompensationType[], companyId: string, mapping: BenefitMapping, syncId: string, dryRun: boolean) {
-    const existing = findByName(types, mapping.benefitName);
+  /**
+   * The ONE_TIME type of an unmapped benefit: found by name, or created once. A type of another category with the
+   * benefit's name is never used: the ONE_TIME type then gets a distinct name (see oneTimeTypeName).
+   */
+  async function resolveUnmapped(client: PersonioClient, types: PersonioCompensationType[], run: SyncRunDoc, locale: Locale, mapping: BenefitMapping) {
+    const name = oneTimeTypeName(types, mapping.benefitName, locale);
+    const existing = typesNamed(types, name).oneTime;
     if (existing) return { type: existing, how: 'found_by_name' as const };
-    if (dryRun) return undefined;
-    await claimTypeCreation(deps.db, companyId, mapping.benefitName, syncId);
-    // Asked again right before creating: a retry after a lost response finds the type it created.
-    const again = await mapPersonioErrors(() => client.findCompensationTypeByName(mapping.benefitName));
+    if (run.dryRun) return undefined;
+    await claimTypeCreation(deps.db, run.companyId, name, run._id);
+    // Listed again right before creating: a retry after a lost response finds the type it created.
+    const again = typesNamed(await mapPersonioErrors(() => client.listCompensationTypes()), name).oneTime;
     if (again) return { type: again, how: 'found_by_name' as const };
-    const created = await mapPersonioErrors(() => client.createCompensationType(mapping.benefitName));
-    deps.logger.info('created compensation type', { companyId, benefitKey: mapping.benefitKey, compensationTypeId: created.id });
+    const created = await mapPersonioErrors(() => client.createCompensationType(name));
+    deps.logger.info('created compensation type', { companyId: run.companyId, benefitKey: mapping.benefitKey, compensationTypeId: created.id });
     return { type: created, how: 'created' as const };
   }
 
@@ -98,7 +98,14 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
     const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
     const client = await personioClientFor(deps, run.companyId, 'sync');
     const types = await mapPersonioErrors(() => client.listCompensationTypes());
-    const typeIds = new Set(types.map((t) => t.id));
+    const locale = (await collections(deps.db).companies.findOne({ _id: run.companyId }, { projection: { locale: 1 } }))?.locale ?? 'de';
+    /** What a resolved type looks like in the report: its Personio name, and the other-category types of the benefit's name. */
+    const reportOf = (benefitName: string, type: PersonioCompensationType) => {
+      const sameName = typesNamed(types, benefitName)
+        .otherCategories.filter((t) => t.id !== type.id)
+        .map((t) => ({ compensationTypeId: t.id, name: t.name, category: t.category ?? null }));
+      return { name: type.name, ...(sameName.length > 0 ? { sameNameOtherCategory: sameName } : {}) };
+    };
 
     const benefits: BenefitTypeResolution[] = [];
     const createdTypes: CreatedCompensationType[] = [];
@@ -110,32 +117,41 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
       }
       const { benefitName } = mapping;
       if (mapping.compensationTypeId !== null) {
-        if (typeIds.has(mapping.compensationTypeId)) {
-          benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: mapping.compensationTypeId });
-          // An earlier attempt of this very sync resolved it: still report it as this run's doing.
-          if (mapping.resolvedBySyncId === input.syncId) {
-            createdTypes.push({ benefitKey, benefitName, compensationTypeId: mapping.compensationTypeId, how: mapping.resolvedHow ?? 'created' });
-          }
-        } else {
+        const type = types.find((t) => t.id === mapping.compensationTypeId);
+        const unsuitable = type && unsuitableReason(type);
+        if (!type) {
           benefits.push({
             benefitKey,
             benefitName,
             status: 'type_missing',
             reason: `The mapped compensation type ${mapping.compensationTypeId} no longer exists in Personio; map "${benefitName}" to another type.`,
           });
+        } else if (unsuitable) {
+          // Mapped when it was ONE_TIME (or before mappings were checked): its category changed since. Never post.
+          benefits.push({
+            benefitKey,
+            benefitName,
+            status: 'type_not_allowed',
+            reason: `The mapped compensation type "${type.name}" (${type.id}) has the category ${type.category ?? 'unknown'} in Personio (${unsuitable}) Nothing was posted: map "${benefitName}" to a ONE_TIME type.`,
+          });
+        } else {
+          benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: type.id });
+          // An earlier attempt of this very sync resolved it: still report it as this run's doing.
+          if (mapping.resolvedBySyncId === input.syncId) {
+            createdTypes.push({ benefitKey, benefitName, compensationTypeId: type.id, how: mapping.resolvedHow ?? 'created', ...reportOf(benefitName, type) });
+          }
         }
         continue;
       }
-      const resolved = await resolveUnmapped(client, types, run.companyId, mapping, input.syncId, run.dryRun);
+      const resolved = await resolveUnmapped(client, types, run, locale, mapping);
       if (!resolved) {
         benefits.push({ benefitKey, benefitName, status: 'would_create' });
         continue;
       }
       if (!run.dryRun) await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how }, input.syncId);
       types.push(resolved.type);
-      typeIds.add(resolved.type.id);
       benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: resolved.type.id });
-      createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how });
+      createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how, ...reportOf(benefitName, resolved.type) });
     }
     await payrollCollections(deps.db).syncRuns.updateOne({ _id: input.syncId }, { $set: { createdTypes } });
     return { benefits, createdTypes };

@@ -18,7 +18,7 @@ import type { ActivityDeps } from '../deps.js';
 import { loadRun, withHeartbeat } from './sync-context.js';
 
 const TRANSFERRED: ReadonlySet<EntryResultStatus> = new Set(['created', 'already_present', 'correction_created']);
-const NOT_MATCHED: ReadonlySet<EntryResultStatus> = new Set(['unmatched', 'ambiguous', 'inactive', 'type_missing']);
+const NOT_MATCHED: ReadonlySet<EntryResultStatus> = new Set(['unmatched', 'ambiguous', 'inactive', 'type_missing', 'type_not_allowed']);
 
 export interface FinishSyncInput {
   syncId: string;
@@ -146,6 +146,7 @@ function resultOf(run: SyncRunDoc, entry: PeriodEntry, item: SyncItem, outcome: 
     ...entry,
     status: outcome?.status ?? 'pending',
     ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: 'The sync ended before this compensation was pushed; retry the sync.' }),
+    ...(outcome?.errorKind ? { errorKind: outcome.errorKind } : {}),
     personId: item.personId,
     compensationTypeId: item.compensationTypeId,
     itemKey: item.itemKey,

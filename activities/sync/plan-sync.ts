@@ -54,8 +54,12 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
       }
       const personId = match.personId as string;
       const benefit = benefits.get(entry.benefitKey);
-      if (!benefit || benefit.status === 'type_missing') {
-        finalResults.push({ ...base, status: 'type_missing', personId, reason: benefit?.status === 'type_missing' ? benefit.reason : `Benefit "${entry.benefitKey}" is unknown.` });
+      if (!benefit) {
+        finalResults.push({ ...base, status: 'type_missing', personId, reason: `Benefit "${entry.benefitKey}" is unknown.` });
+        continue;
+      }
+      if (benefit.status === 'type_missing' || benefit.status === 'type_not_allowed') {
+        finalResults.push({ ...base, status: benefit.status, personId, reason: benefit.reason });
         continue;
       }
       const typeId = benefit.status === 'ok' ? benefit.compensationTypeId : `new:${entry.benefitKey}`;

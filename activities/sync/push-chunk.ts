@@ -3,8 +3,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { insertOnce } from '../../db/insert-once.js';
 import { payrollCollections, type ItemOutcome, type SyncItem, type SyncRunDoc } from '../../db/payroll-collections.js';
-import { compensationComment, markerOf, markersIn } from '../../payroll/item-key.js';
-import { decideItem, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
+import { compensationComment, markerOf } from '../../payroll/item-key.js';
+import { decideItem, findOwnPost, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
@@ -38,13 +38,6 @@ function summarize(outcomes: ItemOutcome[]): PushChunkResult {
     needsManualCorrection: count('needs_manual_correction'),
     failed: count('failed'),
   };
-}
-
-/** Our post in a listing: by marker, or — when Personio returns no comments — by type, date and amount. */
-function findOwnPost(item: SyncItem, seq: number, amountCents: number, held: PersonioCompensation[], claimed: Set<string>): PersonioCompensation | undefined {
-  const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
-  if (held.some((c) => c.comment !== undefined)) return candidates.find((c) => markersIn(c.comment, item.itemKey).includes(seq));
-  return candidates.find((c) => c.amountCents === amountCents && !claimed.has(c.id));
 }
 
 interface PlannedPost {
@@ -92,7 +85,8 @@ export function createPushChunkActivity(deps: ActivityDeps) {
           return {
             itemKey: item.itemKey,
             status: 'failed',
-            reason: error.detail ? `${error.message} (${error.detail})` : error.message,
+            reason: error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message,
+            errorKind: error.kind,
             pushedBeforeCents: planned.pushedBeforeCents,
             personioCompensationIds: planned.knownIds,
           };
@@ -101,7 +95,8 @@ export function createPushChunkActivity(deps: ActivityDeps) {
         // The POST may have been stored although no answer came back: look before posting again.
         await sleep(Math.min(250 * 2 ** attempt, 4_000));
         const held = await mapPersonioErrors(() => client.listCompensations({ period: ctx.period, personIds: [item.personId] }));
-        const found = findOwnPost(item, seq, amountCents, held, claimed);
+        const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
+        const found = findOwnPost(candidates, item.itemKey, seq, amountCents, claimed);
         if (found) return pushedOutcome(found.id, true, found.amountCents);
       }
     }

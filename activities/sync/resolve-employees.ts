@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { insertOnce } from '../../db/insert-once.js';
 import { payrollCollections, type SyncPersonMatchDoc } from '../../db/payroll-collections.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
+import { matchPersonsByEmail, type FindPersonsByEmailResult } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors } from '../personio-failure.js';
@@ -39,10 +40,9 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
     const done = new Set((await personMatches.find({ syncId: input.syncId }, { projection: { email: 1 } }).toArray()).map((m) => m.email));
     const remaining = [...emails].filter((email) => !done.has(email)).sort();
     const client = await personioClientFor(deps, run.companyId, 'sync');
-    const steps = Array.from({ length: Math.ceil(remaining.length / EMAILS_PER_STEP) }, (_, k) => remaining.slice(k * EMAILS_PER_STEP, (k + 1) * EMAILS_PER_STEP));
     let resolved = done.size;
-    await forEachLimited(steps, STEPS_IN_FLIGHT, async (batch) => {
-      const found = await mapPersonioErrors(() => client.findPersonsByEmail(batch));
+    /** Saves what Personio said about a batch of addresses (write-once: a retried attempt keeps the first answer). */
+    const save = async (batch: string[], found: FindPersonsByEmailResult) => {
       const docs: SyncPersonMatchDoc[] = [];
       for (const email of batch) {
         const base = { _id: `${input.syncId}:${email}`, syncId: input.syncId, email };
@@ -58,7 +58,19 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
       await insertOnce(personMatches, docs);
       resolved += batch.length;
       Context.current().heartbeat({ resolved, total: emails.size });
-    });
+    };
+    const steps = Array.from({ length: Math.ceil(remaining.length / EMAILS_PER_STEP) }, (_, k) => remaining.slice(k * EMAILS_PER_STEP, (k + 1) * EMAILS_PER_STEP));
+    const filterIgnoresCase = steps.length > 0 && (await mapPersonioErrors(() => client.probeEmailFilterCase())) === 'ignores_case';
+    if (filterIgnoresCase) {
+      // Personio's filter finds every spelling of an address: ask for ours, 50 to a request.
+      await forEachLimited(steps, STEPS_IN_FLIGHT, async (batch) => save(batch, await mapPersonioErrors(() => client.findPersonsByEmail(batch))));
+    } else if (steps.length > 0) {
+      // A filter that matches case exactly (or one that could not be probed) misses `Anna.Schmidt@…` asked as
+      // `anna.schmidt@…`, and the second spelling of an address held twice: read every person once, match here.
+      deps.logger.info('email filter may match case exactly; matching against every person', { syncId: input.syncId });
+      const persons = await mapPersonioErrors(() => client.listAllPersons());
+      for (const batch of steps) await save(batch, matchPersonsByEmail(batch, persons));
+    }
 
     const all = await personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
     const count = (outcome: SyncPersonMatchDoc['outcome']) => all.filter((m) => m.outcome === outcome).length;

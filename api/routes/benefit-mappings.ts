@@ -1,14 +1,39 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { collections } from '../../db/collections.js';
+import type { CompensationTypeOption } from '../../activities/compensation-types.js';
+import { collections, type BenefitMapping } from '../../db/collections.js';
 import { requireCompany } from '../company-guard.js';
+import { fetchCompensationTypes } from '../compensation-types.js';
 import type { ApiDeps } from '../deps.js';
-import { companyParams, problemResponses } from '../schemas/common.js';
+import { ApiProblem, type FieldProblem } from '../problem.js';
+import { companyParams, problemResponses, problemSchema } from '../schemas/common.js';
 import { benefitMappingSchema, benefitMappingsInputSchema } from '../schemas/benefit-mappings.js';
 
 const mappingsResponse = {
   description: 'The mapping set',
   content: { 'application/json': { schema: z.array(benefitMappingSchema) } },
 } as const;
+
+export const TYPE_NOT_MAPPABLE = 'urn:payroll-sync:problem:compensation-type-not-mappable';
+
+/** Every mapping to a type Personio does not have, or to one that is not ONE_TIME: the field and why. */
+export function unmappableTypes(mappings: readonly BenefitMapping[], types: readonly CompensationTypeOption[]) {
+  const problems: (FieldProblem & { benefitKey: string; compensationTypeId: string; typeName: string | null; category: string | null })[] = [];
+  mappings.forEach((m, index) => {
+    if (m.compensationTypeId === null) return;
+    const type = types.find((t) => t.id === m.compensationTypeId);
+    const base = { field: `[${index}].compensationTypeId`, benefitKey: m.benefitKey, compensationTypeId: m.compensationTypeId };
+    if (!type) problems.push({ ...base, typeName: null, category: null, reason: `Personio has no compensation type ${m.compensationTypeId}.` });
+    else if (!type.suitableForBenefits) {
+      problems.push({
+        ...base,
+        typeName: type.name,
+        category: type.category,
+        reason: `Benefit "${m.benefitName}" cannot be mapped to "${type.name}" (category ${type.category ?? 'unknown'}): only ONE_TIME types take monthly benefits. ${type.unsuitableReason ?? ''}`.trim(),
+      });
+    }
+  });
+  return problems;
+}
 
 export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const { benefitMappings } = collections(deps.db);
@@ -19,14 +44,33 @@ export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): v
       path: '/v1/companies/{companyId}/benefit-mappings',
       tags: ['Benefit mappings'],
       summary: 'Replace the mapping of benefits to Personio compensation types',
-      description: 'compensationTypeId null: the first sync looks up a ONE_TIME type named benefitName, or creates it.',
+      description:
+        'compensationTypeId null: the first sync looks up a ONE_TIME type named benefitName, or creates it. A mapped type is checked in Personio (through the worker): it must exist and be ONE_TIME, else 422.',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: benefitMappingsInputSchema } } } },
-      responses: { 200: mappingsResponse, ...problemResponses },
+      responses: {
+        200: mappingsResponse,
+        ...problemResponses,
+        409: { description: 'No Personio credentials stored: mapped types cannot be checked', content: { 'application/problem+json': { schema: problemSchema } } },
+        422: { description: 'A mapped type does not exist in Personio or is not ONE_TIME', content: { 'application/problem+json': { schema: problemSchema } } },
+        502: { description: 'Personio refused the type listing', content: { 'application/problem+json': { schema: problemSchema } } },
+        503: { description: 'Personio unreachable: mapped types cannot be checked now', content: { 'application/problem+json': { schema: problemSchema } } },
+      },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
       const mappings = c.req.valid('json');
-      const company = await requireCompany(deps.db, companyId);
+      await requireCompany(deps.db, companyId);
+      if (mappings.some((m) => m.compensationTypeId !== null)) {
+        const problems = unmappableTypes(mappings, await fetchCompensationTypes(deps, companyId));
+        if (problems.length > 0) {
+          throw new ApiProblem(422, 'Compensation type not allowed', {
+            type: TYPE_NOT_MAPPABLE,
+            detail: problems.map((p) => p.reason).join(' '),
+            errors: problems.map(({ field, reason }) => ({ field, reason })),
+            types: problems.map(({ benefitKey, compensationTypeId, typeName, category }) => ({ benefitKey, compensationTypeId, name: typeName, category })),
+          });
+        }
+      }
       // One document per company: the whole set is replaced atomically, never half written.
       await benefitMappings.updateOne(
         { _id: companyId },

@@ -1,13 +1,17 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { randomUUID } from 'node:crypto';
-import type { listCompensationTypes } from '../../workflows/compensation-types.js';
+import { fetchCompensationTypes } from '../compensation-types.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { companyParams, problemResponses } from '../schemas/common.js';
-import { workflowFailureProblem } from '../workflow-failure.js';
 
 const compensationTypeOptionSchema = z
-  .object({ id: z.string(), name: z.string(), category: z.string().nullable(), suitableForBenefits: z.boolean() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    category: z.string().nullable(),
+    suitableForBenefits: z.boolean().openapi({ description: 'Whether a benefit can be mapped to this type: ONE_TIME types only.' }),
+    unsuitableReason: z.string().nullable().openapi({ description: 'Why the type cannot take benefit amounts (null when it can).' }),
+  })
   .openapi('CompensationTypeOption');
 
 export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps): void {
@@ -27,17 +31,7 @@ export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps):
     async (c) => {
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
-      try {
-        const compensationTypes = await deps.temporal.workflow.execute<typeof listCompensationTypes>('listCompensationTypes', {
-          workflowId: `compensation-types:${companyId}:${randomUUID()}`,
-          taskQueue: deps.config.taskQueue,
-          args: [{ companyId }],
-          workflowExecutionTimeout: '1 minute',
-        });
-        return c.json({ compensationTypes }, 200);
-      } catch (error) {
-        throw workflowFailureProblem(error) ?? error;
-      }
+      return c.json({ compensationTypes: await fetchCompensationTypes(deps, companyId) }, 200);
     },
   );
 }

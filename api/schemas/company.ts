@@ -19,6 +19,10 @@ const connectionCheckSchema = z.object({
   ok: z.boolean(),
   status: z.enum(['passed', 'failed', 'not_checked']),
   message: z.string(),
+  judgedFrom: z
+    .enum(['granted_scopes'])
+    .optional()
+    .openapi({ description: 'Set when the check was not exercised by a call: write rights are judged from the granted scopes (a test write would be a real payment).' }),
 });
 
 export const connectionTestResultSchema = z

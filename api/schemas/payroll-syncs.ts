@@ -45,6 +45,7 @@ export const entryResultSchema = z
     currency: z.string(),
     status: z.string(),
     reason: z.string().nullable(),
+    errorKind: z.string().nullable().openapi({ description: 'For failed entries: the kind of Personio’s refusal (permission_missing, write_refused, validation, …).' }),
     personId: z.string().nullable(),
     compensationTypeId: z.string().nullable(),
     personioCompensationIds: z.array(z.string()),
@@ -69,7 +70,19 @@ export const syncDetailSchema = syncSummarySchema
         transferredCents: z.number(),
       }),
     ),
-    createdCompensationTypes: z.array(z.object({ benefitKey: z.string(), benefitName: z.string(), compensationTypeId: z.string(), how: z.string() })),
+    createdCompensationTypes: z.array(
+      z.object({
+        benefitKey: z.string(),
+        benefitName: z.string(),
+        compensationTypeId: z.string(),
+        how: z.string(),
+        name: z.string().optional().openapi({ description: 'The type’s name in Personio (differs from benefitName when another category held that name).' }),
+        sameNameOtherCategory: z
+          .array(z.object({ compensationTypeId: z.string(), name: z.string(), category: z.string().nullable() }))
+          .optional()
+          .openapi({ description: 'Types named like the benefit in another category: never used for benefit amounts.' }),
+      }),
+    ),
     failure: z.object({ message: z.string(), type: z.string().optional() }).nullable(),
     email: z
       .object({ status: z.string(), at: z.string(), recipients: z.array(z.string()).optional(), error: z.string().optional(), attempts: z.number().optional() })

@@ -105,7 +105,7 @@ describe('companies', () => {
   it('replaces benefit mappings as a whole, rejects duplicates without touching the stored set, and scopes by company', async () => {
     const mappings = [
       { benefitKey: 'meal', benefitName: 'Essenszuschuss', compensationTypeId: null },
-      { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: 'type-123' },
+      { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: null },
     ];
     expect((await h.api('PUT', '/v1/companies/acme/benefit-mappings', mappings)).status).toBe(200);
     expect((await h.api('GET', '/v1/companies/acme/benefit-mappings')).json).toEqual(mappings);

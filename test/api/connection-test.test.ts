@@ -106,12 +106,54 @@ describe('connection test', () => {
     expect(res.status).toBe(200);
     expect(res.json.compensationTypes).toEqual([
       expect.objectContaining({ name: 'Essenszuschuss', category: 'ONE_TIME', suitableForBenefits: true }),
-      expect.objectContaining({ name: 'Grundgehalt', category: 'FIXED_SALARY', suitableForBenefits: false }),
+      expect.objectContaining({ name: 'Grundgehalt', category: 'FIXED_SALARY', suitableForBenefits: false, unsuitableReason: expect.stringMatching(/salary/) }),
     ]);
     const noRead = await companyWithCredential({ scopes: ['personio:persons:read'] });
     const refused = await h.api('GET', `/v1/companies/${noRead}/personio/compensation-types`);
     expect(refused.status).toBe(502);
     expect(refused.json).toMatchObject({ personioErrorKind: 'permission_missing', missingScope: 'personio:compensations:read' });
+  });
+
+  it('maps a benefit only to a ONE_TIME type: RECURRING, salary and unknown types are a 422 naming benefit, type and category', async () => {
+    const oneTime = await h.admin.addCompensationType({ name: 'Essen (einmalig)', category: 'ONE_TIME' });
+    const recurring = await h.admin.addCompensationType({ name: 'Fahrtkosten monatlich', category: 'RECURRING' });
+    const salary = await h.admin.addCompensationType({ name: 'Festgehalt', category: 'FIXED_SALARY' });
+    const companyId = await companyWithCredential({});
+    const path = `/v1/companies/${companyId}/benefit-mappings`;
+    const good = [
+      { benefitKey: 'meal', benefitName: 'Essenszuschuss', compensationTypeId: oneTime.id },
+      { benefitKey: 'internet', benefitName: 'Internetpauschale', compensationTypeId: null },
+    ];
+    expect((await h.api('PUT', path, good)).status).toBe(200);
+
+    const bad = await h.api('PUT', path, [
+      ...good,
+      { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: recurring.id },
+      { benefitKey: 'gym', benefitName: 'Fitness', compensationTypeId: salary.id },
+      { benefitKey: 'kita', benefitName: 'Kinderbetreuung', compensationTypeId: 'no-such-type' },
+    ]);
+    responses.push(bad.text);
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.json.type).toBe('urn:payroll-sync:problem:compensation-type-not-mappable');
+    expect(bad.json.errors.map((e: { field: string }) => e.field)).toEqual(['[2].compensationTypeId', '[3].compensationTypeId', '[4].compensationTypeId']);
+    expect(bad.json.errors[0].reason).toMatch(/Mobilitätsbudget.*Fahrtkosten monatlich.*RECURRING/);
+    expect(bad.json.errors[1].reason).toMatch(/Fitness.*Festgehalt.*FIXED_SALARY/);
+    expect(bad.json.errors[2].reason).toMatch(/no compensation type no-such-type/);
+    expect(bad.json.types).toEqual([
+      { benefitKey: 'mobility', compensationTypeId: recurring.id, name: 'Fahrtkosten monatlich', category: 'RECURRING' },
+      { benefitKey: 'gym', compensationTypeId: salary.id, name: 'Festgehalt', category: 'FIXED_SALARY' },
+      { benefitKey: 'kita', compensationTypeId: 'no-such-type', name: null, category: null },
+    ]);
+    // Nothing half written: the stored set is the one before.
+    expect((await h.api('GET', path)).json).toEqual(good);
+
+    await h.api('PUT', `/v1/companies/no-creds-${counter}`, { name: 'No creds', managerEmails: ['hr@acme.example'] });
+    const unchecked = await h.api('PUT', `/v1/companies/no-creds-${counter}/benefit-mappings`, good);
+    expect(unchecked.status).toBe(409);
+    expect(unchecked.json.title).toBe('Personio credentials missing');
+    // Unmapped benefits need no check, hence no credentials.
+    expect((await h.api('PUT', `/v1/companies/no-creds-${counter}/benefit-mappings`, [good[1]])).status).toBe(200);
   });
 
   it('keeps every secret out of responses, MongoDB, the Temporal history and the logs', async () => {

@@ -17,7 +17,7 @@ let h: Harness;
 const base = '/v1/companies/acme/payroll-periods';
 const mappings = [
   { benefitKey: 'meal', benefitName: 'Essenszuschuss', compensationTypeId: null },
-  { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: 'type-123' },
+  { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: null },
   { benefitKey: 'internet', benefitName: 'Internetpauschale', compensationTypeId: null },
 ];
 

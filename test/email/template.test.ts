@@ -89,7 +89,7 @@ describe('summary model', () => {
 
   it('lists only types this run created, with the wage-type reminder', () => {
     const model = buildSummaryModel({ run: baseRun, company: { name: 'Acme', locale: 'de' }, problems: { shown: [], total: 0, byKind: {} }, logUrl: 'x' });
-    expect(model.context.createdTypes).toEqual([{ name: 'Essenszuschuss', id: 't1' }]);
+    expect(model.context.createdTypes).toEqual([{ name: 'Essenszuschuss', id: 't1', note: '' }]);
     expect(model.context.createdTypesIntro).toMatch(/Lohnart/);
   });
 

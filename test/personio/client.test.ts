@@ -1,6 +1,7 @@
 // Contract tests of the Personio client against the real sandbox over HTTP (no mocked fetch).
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { typesNamed } from '../../payroll/benefit-types.js';
 import {
   createPersonioClientFactory,
   createPersonioCredentialRegistry,
@@ -29,7 +30,7 @@ const secretsUsed = new Set<string>();
 const tokensIssued = new Set<string>();
 
 let sb: SandboxHandle;
-const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50, budgetMs: 10_000, minRateLimitDelayMs: 10 };
+const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50, budgetMs: 10_000, minRateLimitDelayMs: 10, rateLimitWindowMs: 200 };
 
 function creds(clientId: string, clientSecret: string): PersonioCredentials {
   secretsUsed.add(clientSecret);
@@ -215,6 +216,30 @@ describe('permissions', () => {
     expect(log.filter((r) => r.path !== '/v2/auth/token')).toHaveLength(5);
     expect(await sb.admin.listCompensations()).toEqual([]);
   });
+
+  it('tells a compensation type closed to the credential from a missing scope, checking the scopes with one new token', async () => {
+    const c = await addCredential('acme', 'secret-acme-403', ALL_SCOPES);
+    const person = (await sb.admin.addPersons([{ email: 'x@acme.test' }]))[0]!;
+    const closed = await sb.admin.addCompensationType({ name: 'Closed', category: 'ONE_TIME' });
+    await sb.admin.setPersonality({ writeForbiddenTypeIds: [closed.id] });
+    const client = factory().make(c);
+    const post = () => client.createCompensation({ personId: person.id, typeId: closed.id, amountCents: 100, currency: 'EUR', effectiveFrom: '2025-01-31' });
+    for (let i = 0; i < 3; i++) {
+      const err = await failure(post());
+      expect(err).toMatchObject({ kind: 'write_refused', status: 403, retryable: false, detail: expect.stringMatching(/not allowed to create compensations of this compensation type/) });
+      expect(err.missingScope).toBeUndefined();
+      expect(err.message).toMatch(/has the scope personio:compensations:write: the compensation type or the employee's legal entity/);
+    }
+    // The first refusal fetched one new token to re-read the scopes; later refusals trust it.
+    expect(tokenRequests(await sb.admin.listRequests())).toHaveLength(2);
+    expect(await sb.admin.listCompensations()).toEqual([]);
+
+    // The scope withdrawn while a token listing it is cached: the new token shows the scope is missing.
+    await sb.admin.setCredentials({ clientId: 'acme', clientSecret: 'secret-acme-403', scopes: [PERSONS_READ, COMP_READ] });
+    const open = await sb.admin.addCompensationType({ name: 'Open', category: 'ONE_TIME' });
+    const withdrawn = await failure(factory().make(c).createCompensation({ personId: person.id, typeId: open.id, amountCents: 100, currency: 'EUR', effectiveFrom: '2025-01-31' }));
+    expect(withdrawn).toMatchObject({ kind: 'permission_missing', missingScope: COMP_WRITE });
+  });
 });
 
 describe('persons', () => {
@@ -270,8 +295,25 @@ describe('persons', () => {
   });
 });
 
+describe('email filter case', () => {
+  it('probes whether the email filter ignores case, with a known person\'s address in swapped case', async () => {
+    const c = await addCredential('acme', 'secret-acme-probe');
+    const client = factory().make(c);
+    expect(await client.probeEmailFilterCase()).toBe('unknown');
+    await sb.admin.addPersons([{ email: 'Anna.Schmidt@acme.test' }]);
+    expect(await client.probeEmailFilterCase()).toBe('ignores_case');
+    const probe = (await sb.admin.listRequests({ path: '/v2/persons' })).at(-1)!;
+    expect(probe.query.email).toBe('aNNA.sCHMIDT@ACME.TEST');
+    await sb.admin.setPersonality({ emailFilter: 'case_sensitive' });
+    expect(await client.probeEmailFilterCase()).toBe('case_sensitive');
+    // The lookup by filter then misses the capitals; the whole list does not.
+    expect((await client.findPersonsByEmail(['anna.schmidt@acme.test'])).unmatched).toEqual(['anna.schmidt@acme.test']);
+    expect((await client.listAllPersons()).map((p) => p.email)).toEqual(['Anna.Schmidt@acme.test']);
+  });
+});
+
 describe('compensation types', () => {
-  it('lists every type across pages and finds one by name (case, spaces), preferring ONE_TIME', async () => {
+  it('lists every type across pages; a name finds its ONE_TIME type (case, spaces) and the other categories apart', async () => {
     const c = await addCredential('acme', 'secret-acme-12');
     for (let i = 0; i < 148; i++) await sb.admin.addCompensationType({ name: `Type ${i}`, category: 'RECURRING' });
     await sb.admin.addCompensationType({ name: 'Meal   Allowance', category: 'RECURRING' });
@@ -283,11 +325,12 @@ describe('compensation types', () => {
     const typeRequests = (await sb.admin.listRequests()).filter((r) => r.path === '/v2/compensations/types');
     expect(typeRequests).toHaveLength(2);
     expect(typeRequests[0]!.query.limit).toBe('100');
-    expect(await client.findCompensationTypeByName('  MEAL\tallowance ')).toEqual({ id: oneTime.id, name: 'meal allowance', category: 'ONE_TIME' });
-    expect(await client.findCompensationTypeByName('Mobility')).toBeUndefined();
+    expect(typesNamed(types, '  MEAL\tallowance ').oneTime).toEqual({ id: oneTime.id, name: 'meal allowance', category: 'ONE_TIME' });
+    expect(typesNamed(types, '  MEAL\tallowance ').otherCategories.map((t) => t.category)).toEqual(['RECURRING']);
+    expect(typesNamed(types, 'Mobility')).toEqual({ otherCategories: [] });
   });
 
-  it('stops when Personio repeats a cursor, and logs a warning', async () => {
+  it('ends a listing whose last page links back to its own cursor (a live quirk), and says so', async () => {
     const c = await addCredential('acme', 'secret-acme-13');
     for (let i = 0; i < 150; i++) await sb.admin.addCompensationType({ name: `Type ${i}`, category: 'ONE_TIME' });
     await sb.admin.addFault({ method: 'GET', path: '/v2/compensations/types', kind: 'repeat_cursor' });
@@ -296,7 +339,7 @@ describe('compensation types', () => {
     expect(types).toHaveLength(150);
     const typeRequests = (await sb.admin.listRequests()).filter((r) => r.path === '/v2/compensations/types');
     expect(typeRequests).toHaveLength(2);
-    expect(lines.some((l) => l.level === 'warn' && /cursor/.test(l.msg))).toBe(true);
+    expect(lines.some((l) => l.level === 'info' && /cursor/.test(l.msg))).toBe(true);
   });
 
   it('creates a ONE_TIME type (duplicates are Personio\'s business: look up first)', async () => {
@@ -305,7 +348,7 @@ describe('compensation types', () => {
     const created = await client.createCompensationType('  Internet   allowance ');
     expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Internet allowance', category: 'ONE_TIME' });
     expect(await sb.admin.listCompensationTypes()).toEqual([created]);
-    expect(await client.findCompensationTypeByName('internet allowance')).toEqual(created);
+    expect(typesNamed(await client.listCompensationTypes(), 'internet allowance').oneTime).toEqual(created);
   });
 });
 
@@ -503,19 +546,33 @@ describe('retries, timeouts and pacing', () => {
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1990);
   });
 
-  it('gives up with rate_limited after maxAttempts, or when Retry-After exceeds the budget', async () => {
+  it('waits out a whole window after 429s without Retry-After, holding back the whole credential, before it gives up', async () => {
     const c = await addCredential('acme', 'secret-acme-20');
     await sb.admin.addFault({ method: 'GET', path: '/v2/persons', kind: 'status', status: 429 });
-    const err = await failure(factory({ retry: { ...FAST_RETRY, maxAttempts: 3 } }).make(c).listPersonsPage());
+    const make = factory({ retry: { ...FAST_RETRY, maxAttempts: 3, rateLimitWindowMs: 1_500 } }).make;
+    const started = Date.now();
+    const refused = failure(make(c).listPersonsPage());
+    // A second caller of the same credential, arriving during the window, waits for its end too.
+    await eventually(async () => (await sb.admin.listRequests({ path: '/v2/persons' })).length >= 3);
+    await new Promise((r) => setTimeout(r, 200));
+    const other = make(c).listCompensationTypes().catch((e: unknown) => e);
+    const err = await refused;
     expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true });
-    expect(await sb.admin.listRequests({ path: '/v2/persons' })).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    const persons = (await sb.admin.listRequests({ path: '/v2/persons' })).map((r) => r.receivedAtMs);
+    // maxAttempts, then one more after the whole window.
+    expect(persons).toHaveLength(4);
+    expect(persons[3]! - persons[2]!).toBeGreaterThanOrEqual(1_490);
+    await other;
+    const types = (await sb.admin.listRequests({ path: '/v2/compensations/types' })).map((r) => r.receivedAtMs);
+    expect(types[0]! - persons[2]!).toBeGreaterThanOrEqual(1_490);
 
     await sb.admin.clearFaults();
     await sb.admin.clearRequests();
     await sb.admin.addFault({ method: 'GET', path: '/v2/persons', kind: 'status', status: 429, retryAfterSeconds: 30 });
-    const started = Date.now();
+    const secondStarted = Date.now();
     const err2 = await failure(factory({ retry: { ...FAST_RETRY, budgetMs: 1000 } }).make(c).listPersonsPage());
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - secondStarted).toBeLessThan(1000);
     expect(err2).toMatchObject({ kind: 'rate_limited', retryAfterMs: 30_000 });
     expect(err2.message).toContain('retry after 30 s');
   });

@@ -103,7 +103,7 @@ describe('next links', () => {
 });
 
 describe('backoff', () => {
-  const retry = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000, minRateLimitDelayMs: 1000 };
+  const retry = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, budgetMs: 120_000, minRateLimitDelayMs: 1000, rateLimitWindowMs: 60_000 };
   const unavailable = new PersonioError('x', { kind: 'unavailable', retryable: true, status: 503 });
   it('grows exponentially with jitter within [half, full] and caps at maxDelayMs', () => {
     expect(retryDelay(retry, 1, unavailable, () => 0)).toBe(250);

@@ -11,7 +11,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createSmtpMailer } from '../../email/mailer.js';
 import type { EmailRetryConfig } from '../../email/summary-sender.js';
 import type { PersonioRetryConfig } from '../../personio/index.js';
-import { createSandboxAdmin, startSandbox, type SandboxAdmin } from '../../sandbox/index.js';
+import { createSandboxAdmin, startSandbox, type AdminPersonalityInput, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
 import { createWorker } from '../../worker.js';
 import { connectTemporalClient, connectTestDb, connectWorkerConnection, stack, uniqueTaskQueue } from './stack.js';
@@ -33,6 +33,8 @@ function quietTemporalRuntime(): void {
 export type ApiJson = Record<string, any>;
 
 export interface HarnessOptions {
+  /** Which reading of Personio's open behaviours the sandbox plays (default: the default personality). */
+  personality?: AdminPersonalityInput;
   personioRequestsPerMinute?: number;
   personioRetry?: PersonioRetryConfig;
   connectionTestWaitMs?: number;
@@ -43,6 +45,9 @@ export interface HarnessOptions {
   emailRetry?: EmailRetryConfig;
 }
 
+/** The rate-limit window harness clients wait out after a 429 without Retry-After (sandboxes set a matching window). */
+export const HARNESS_RATE_LIMIT_WINDOW_MS = 1_000;
+
 /** Base of the export-log links in the summary emails of harness workers. */
 export const HARNESS_PLATFORM_BASE_URL = 'http://platform.test';
 export const HARNESS_MAIL_FROM = 'Payroll Sync <payroll-sync@harness.test>';
@@ -51,7 +56,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 export async function startHarness(opts: HarnessOptions = {}) {
   quietTemporalRuntime();
-  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', ...(opts.personality ? { personality: opts.personality } : {}) });
   const admin: SandboxAdmin = createSandboxAdmin(sandbox.url);
   const mongo = await connectTestDb('harness');
   await ensureIndexes(mongo.db);
@@ -68,7 +73,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
         baseUrl: sandbox.url,
         timeoutMs: 5_000,
         requestsPerMinute: opts.personioRequestsPerMinute ?? 6_000,
-        retry: opts.personioRetry ?? { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, budgetMs: 20_000 },
+        retry: opts.personioRetry ?? { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, budgetMs: 20_000, rateLimitWindowMs: HARNESS_RATE_LIMIT_WINDOW_MS },
       },
       logger,
     ),
@@ -78,7 +83,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const taskQueue = uniqueTaskQueue('harness');
   const workerConnection = await connectWorkerConnection();
   const worker: Worker | undefined =
-    opts.worker === 'external' ? undefined : await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps });
+    opts.worker === 'external' ? undefined : await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps, workflowBundlePath: stack().workflowBundlePath });
   const workerRun = worker?.run();
   const temporal = await connectTemporalClient();
   const apiToken = `test-${randomBytes(16).toString('hex')}`;

@@ -96,9 +96,13 @@ export async function expectedCompensations(h: Harness, s: Scenario, opts: { emp
     .sort();
 }
 
-/** Asserts that Personio holds every expected compensation exactly once, and nothing else. */
-export async function expectExactlyOnce(h: Harness, s: Scenario): Promise<void> {
-  const actual = (await compensationsOf(h, s.persons)).map(describeCompensation).sort();
+/**
+ * Asserts that Personio holds every expected compensation exactly once, and nothing else — apart from
+ * compensations of `otherTypeIds` the test put there itself (HR's own entries, salaries).
+ */
+export async function expectExactlyOnce(h: Harness, s: Scenario, opts: { otherTypeIds?: string[] } = {}): Promise<void> {
+  const others = new Set(opts.otherTypeIds ?? []);
+  const actual = (await compensationsOf(h, s.persons)).filter((c) => !others.has(c.typeId)).map(describeCompensation).sort();
   const expected = await expectedCompensations(h, s);
   const duplicates = actual.filter((value, i) => actual.indexOf(value) !== i);
   const missing = expected.filter((value) => !actual.includes(value));

@@ -2,11 +2,14 @@
 // rate-limit and outage storms, and a retry of a run that partially failed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import { compensationsOf, createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
+
+const RETRY = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 200, budgetMs: 30_000, minRateLimitDelayMs: 20, rateLimitWindowMs: 500 };
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ personioRetry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 200, budgetMs: 30_000, minRateLimitDelayMs: 20 } });
+  h = await startHarness({ personioRetry: RETRY });
 });
 afterEach(async () => {
   await h.admin.clearFaults();
@@ -15,7 +18,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('exactly once under faults', () => {
+describe.each(SANDBOX_PERSONALITIES)('answers lost after the commit, against the $name sandbox', ({ personality }) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ personioRetry: RETRY, ...(personality ? { personality } : {}) });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
   it('commit-then-drop on 20% of POSTs: every compensation exactly once', async () => {
     const s = await createScenario(h, { employees: 40 });
     await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'commit_then_drop', rate: 0.2, seed: 7 });
@@ -26,7 +37,9 @@ describe('exactly once under faults', () => {
     expect(sync.counts).toMatchObject({ compensationsCreated: 120, failed: 0 });
     await expectExactlyOnce(h, s);
   });
+});
 
+describe('exactly once under faults', () => {
   it('a 429 storm (with and without Retry-After) and a 503 storm: every compensation exactly once', async () => {
     const s = await createScenario(h, { employees: 30 });
     await h.admin.addFault({ path: '*', kind: 'status', status: 429, rate: 0.3, seed: 1 });

@@ -24,8 +24,9 @@ function peakRssMiB(pid: number): number {
 
 describe('large sync', () => {
   it('syncs 5,000 employees × 2 benefits with a short history and bounded worker memory', { timeout: 600_000 }, async () => {
-    const s = await createScenario(h, { employees: 5_000, benefits: 2 });
+    // The worker runs first: storing a mapped type checks it in Personio through the worker.
     worker = spawnWorker(h.workerEnv());
+    const s = await createScenario(h, { employees: 5_000, benefits: 2 });
     const startedAt = Date.now();
     const started = await startSync(h, s);
     const sync = await waitForSync(h, s, started);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { payrollCollections } from '../../db/payroll-collections.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import {
   compensationsOf,
   createScenario,
@@ -14,15 +15,23 @@ import {
   runSync,
 } from '../support/payroll-scenario.js';
 
+// One product instance per sandbox personality; the default one also serves the tests after the exactly-once ones.
+const harnesses = new Map<string, Harness>();
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  for (const { name, personality } of SANDBOX_PERSONALITIES) harnesses.set(name, await startHarness(personality ? { personality } : {}));
+  h = harnesses.get('default') as Harness;
 });
 afterAll(async () => {
-  await h?.close();
+  for (const harness of harnesses.values()) await harness.close();
 });
 
-describe('payroll sync', () => {
+describe.each(SANDBOX_PERSONALITIES)('exactly once against the $name sandbox', ({ name }) => {
+  let h: Harness;
+  beforeAll(() => {
+    h = harnesses.get(name) as Harness;
+  });
+
   it('pushes every entry once, creates each unmapped type once, and leaves a complete export log', async () => {
     const s = await createScenario(h, { employees: 40 });
     const typesBefore = await h.admin.listCompensationTypes();
@@ -86,23 +95,6 @@ describe('payroll sync', () => {
     expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?cursor=garbage`)).status).toBe(400);
   });
 
-  it('a dry run reports what would happen and writes nothing to Personio', async () => {
-    const s = await createScenario(h, { employees: 5 });
-    const before = (await h.admin.listRequests()).filter((r) => r.method === 'POST').length;
-    const dry = await runSync(h, s, { dryRun: true });
-    expect(dry.status).toBe('succeeded');
-    expect(dry.dryRun).toBe(true);
-    expect(dry.counts).toMatchObject({ wouldCreate: 15, compensationsCreated: 0 });
-    const posts = (await h.admin.listRequests()).filter((r) => r.method === 'POST' && r.path !== '/v2/auth/token');
-    expect(posts.length - before).toBeLessThanOrEqual(0);
-    expect(await compensationsOf(h, s.persons)).toEqual([]);
-
-    await runSync(h, s);
-    await putEntries(h, s, s.entries.map((e, i) => (i === 0 ? { ...e, amount: (Number(e.amount) + 5).toFixed(2) } : e)));
-    const dry2 = await runSync(h, s, { dryRun: true });
-    expect(dry2.counts).toMatchObject({ wouldCreate: 0, wouldCorrect: 1, alreadyPresent: 14 });
-  });
-
   it('pushes only the difference when an amount was raised, and reports a lowered one for manual action', async () => {
     const s = await createScenario(h, { employees: 3, benefits: 1 });
     await runSync(h, s);
@@ -122,6 +114,26 @@ describe('payroll sync', () => {
     expect(third.results.items[1]).toMatchObject({ status: 'needs_manual_correction' });
     expect(third.results.items[1].reason).toMatch(/correct it in Personio by hand/);
     expect((await compensationsOf(h, s.persons)).length).toBe(4);
+  });
+
+});
+
+describe('payroll sync', () => {
+  it('a dry run reports what would happen and writes nothing to Personio', async () => {
+    const s = await createScenario(h, { employees: 5 });
+    const before = (await h.admin.listRequests()).filter((r) => r.method === 'POST').length;
+    const dry = await runSync(h, s, { dryRun: true });
+    expect(dry.status).toBe('succeeded');
+    expect(dry.dryRun).toBe(true);
+    expect(dry.counts).toMatchObject({ wouldCreate: 15, compensationsCreated: 0 });
+    const posts = (await h.admin.listRequests()).filter((r) => r.method === 'POST' && r.path !== '/v2/auth/token');
+    expect(posts.length - before).toBeLessThanOrEqual(0);
+    expect(await compensationsOf(h, s.persons)).toEqual([]);
+
+    await runSync(h, s);
+    await putEntries(h, s, s.entries.map((e, i) => (i === 0 ? { ...e, amount: (Number(e.amount) + 5).toFixed(2) } : e)));
+    const dry2 = await runSync(h, s, { dryRun: true });
+    expect(dry2.counts).toMatchObject({ wouldCreate: 0, wouldCorrect: 1, alreadyPresent: 14 });
   });
 
   it('reports unmatched, inactive and duplicate-email employees and a vanished type per entry, and syncs the rest', async () => {

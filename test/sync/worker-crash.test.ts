@@ -1,32 +1,35 @@
 // The worker process is killed with SIGKILL in the middle of pushing, then restarted: no compensation
-// is lost and none is paid twice, including a POST Personio stored while the worker died.
+// is lost and none is paid twice, including a POST Personio stored while the worker died. The same drill runs
+// against each sandbox personality at once (most of its time is the dead worker's heartbeat timeout).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, startSync, waitForSync } from '../support/payroll-scenario.js';
+import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import { waitFor } from '../support/processes.js';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
 
-let h: Harness;
+const harnesses = new Map<string, Harness>();
 const workers: WorkerProcess[] = [];
 beforeAll(async () => {
-  h = await startHarness({ worker: 'external' });
+  for (const { name, personality } of SANDBOX_PERSONALITIES) {
+    harnesses.set(name, await startHarness({ worker: 'external', ...(personality ? { personality } : {}) }));
+  }
 });
 afterAll(async () => {
   for (const w of workers) w.child.kill('SIGKILL');
-  await h?.close();
+  for (const h of harnesses.values()) await h.close();
 });
 
-async function countHeld(persons: { id: string }[]): Promise<number> {
-  return (await compensationsOf(h, persons)).length;
-}
-
 describe('worker crash', () => {
-  it('SIGKILL mid-push, then a restart: every compensation exactly once', { timeout: 180_000 }, async () => {
+  it.concurrent.each(SANDBOX_PERSONALITIES)('SIGKILL mid-push, then a restart: every compensation exactly once ($name sandbox)', { timeout: 180_000 }, async ({ name }) => {
+    const h = harnesses.get(name) as Harness;
+    const countHeld = async (persons: { id: string }[]) => (await compensationsOf(h, persons)).length;
+    // The worker runs first: storing a mapped type checks it in Personio through the worker.
+    const first = spawnWorker(h.workerEnv());
+    workers.push(first);
     const s = await createScenario(h, { employees: 40 });
     // Slow POSTs keep the push going long enough to kill the worker in the middle of it.
     await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'latency', latencyMs: 60 });
-    const first = spawnWorker(h.workerEnv());
-    workers.push(first);
     const started = await startSync(h, s);
 
     let held = 0;

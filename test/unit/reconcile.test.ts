@@ -61,6 +61,22 @@ describe('decideItem', () => {
     expect(decideItem(item, empty, [noComment('c9', 5000)])).toMatchObject({ action: 'post', seq: 0 });
   });
 
+  it('decides per compensation when a listing holds some comments and leaves others out', () => {
+    const ledger: ItemLedger = { pushed: [], pending: { seq: 0, amountCents: 5000 } };
+    // HR's compensation carries a comment without our reference: never ours, whatever its amount.
+    expect(decideItem(item, ledger, [comp('hr', 5000), { ...comp('c7', 5000), comment: undefined }])).toMatchObject({
+      action: 'none',
+      reconciled: [{ seq: 0, personioCompensationId: 'c7' }],
+    });
+    expect(decideItem(item, ledger, [comp('hr', 5000)])).toMatchObject({ action: 'post', seq: 0 });
+  });
+
+  it('finds its post again when Personio cut the comment after the reference', () => {
+    const ledger: ItemLedger = { pushed: [], pending: { seq: 0, amountCents: 5000 } };
+    const cut = { ...comp('c3', 5000), comment: `[ref ${markerOf(itemKey, 0)}] Benefits: Ess` };
+    expect(decideItem(item, ledger, [cut])).toMatchObject({ action: 'none', reconciled: [{ seq: 0, personioCompensationId: 'c3' }] });
+  });
+
   it('needs Personio only when something is not known as pushed', () => {
     expect(needsReconciliation(empty)).toBe(true);
     expect(needsReconciliation({ pushed: [{ seq: 0, amountCents: 1, personioCompensationId: 'c', syncId: 's' }] })).toBe(false);
