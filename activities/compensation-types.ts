@@ -1,21 +1,13 @@
 // Lists a company's Personio compensation types for the benefit-mapping dropdown.
+import type { CompensationTypeOption, CompensationTypesInput } from '../contracts/connection-test.js';
 import { unsuitableReason } from '../payroll/benefit-types.js';
 import type { ActivityDeps } from './deps.js';
 import { personioClientFor } from './personio-access.js';
 import { mapPersonioErrors } from './personio-failure.js';
 
-export interface CompensationTypeOption {
-  id: string;
-  name: string;
-  category: string | null;
-  /** Monthly benefits go to ONE_TIME types only (see payroll/benefit-types.ts). */
-  suitableForBenefits: boolean;
-  unsuitableReason: string | null;
-}
-
 export function createCompensationTypeActivities(deps: ActivityDeps) {
   return {
-    async listPersonioCompensationTypes(input: { companyId: string }): Promise<CompensationTypeOption[]> {
+    async listPersonioCompensationTypes(input: CompensationTypesInput): Promise<CompensationTypeOption[]> {
       const client = await personioClientFor(deps, input.companyId, 'interactive');
       const types = await mapPersonioErrors(() => client.listCompensationTypes());
       return types

@@ -1,6 +1,9 @@
 // Tests a company's Personio credentials against every requirement of the integration.
+import { FailureType } from '../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import { collections, type ConnectionCheck, type ConnectionCheckId, type ConnectionTestResult, type Locale } from '../db/collections.js';
+import type { ConnectionCheck, ConnectionCheckId, ConnectionTestResult } from '../contracts/connection-test.js';
+import { collections } from '../db/collections.js';
+import type { Locale } from '../i18n/locale.js';
 import { CHECK_ORDER, connectionMessage, type ConnectionMessageKey } from '../i18n/connection-test-messages.js';
 import { isPersonioError, SCOPES } from '../personio/index.js';
 import { loadCredentials } from '../security/credentials-store.js';
@@ -117,7 +120,7 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
     async testPersonioConnection(input: { companyId: string }): Promise<ConnectionTestResult> {
       const { companies } = collections(deps.db);
       const company = await companies.findOne({ _id: input.companyId }, { projection: { locale: 1 } });
-      if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, 'CompanyNotFound');
+      if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, FailureType.CompanyNotFound);
       const result = (await runChecks(input.companyId, company.locale)).result(new Date());
       await companies.updateOne({ _id: input.companyId }, { $set: { lastConnectionTest: result } });
       deps.logger.info('connection test finished', { companyId: input.companyId, ok: result.ok, unreachable: result.unreachable });

@@ -1,5 +1,6 @@
 // Personio errors become Temporal failures once, here: retryable ones are retried by Temporal's policy,
 // the others fail fast. Details carry the kind, status, trace id and missing scope — never a secret.
+import { personioFailureType } from '../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPersonioError, type PersonioError } from '../personio/index.js';
 
@@ -10,8 +11,6 @@ export interface PersonioFailureDetails {
   missingScope?: string;
   detail?: string;
 }
-
-export const personioFailureType = (kind: PersonioError['kind']) => `Personio.${kind}`;
 
 export function toActivityFailure(error: unknown): unknown {
   if (!isPersonioError(error)) return error;

@@ -2,13 +2,14 @@
 // turns the API's view of it into Temporal's and back.
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { z } from '@hono/zod-openapi';
-import type { ScheduledPayrollSyncInput, ScheduledPayrollSyncResult } from '../workflows/scheduled-payroll-sync.js';
+import { payrollScheduleId, scheduledRunWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
+import type { ScheduledPayrollSyncInput, ScheduledPayrollSyncResult } from '../contracts/schedule.js';
+import { scheduleUiUrl } from '../contracts/temporal-ui.js';
 import type { scheduleInputSchema, scheduleViewSchema } from './schemas/payroll-schedule.js';
 
 export type ScheduleInput = z.infer<typeof scheduleInputSchema>;
 export type ScheduleView = z.infer<typeof scheduleViewSchema>;
 
-export const scheduleIdOf = (companyId: string) => `payroll-schedule:${companyId}`;
 
 /** Runs missed while the service was down are caught up within this window only: once, not per missed month. */
 export const CATCHUP_WINDOW = '3 days';
@@ -28,12 +29,12 @@ function scheduleOptions(ctx: ScheduleContext, companyId: string, input: Schedul
     autoRetryAfterMinutes: input.autoRetryAfterMinutes,
   };
   return {
-    scheduleId: scheduleIdOf(companyId),
+    scheduleId: payrollScheduleId(companyId),
     spec: { calendars: [{ dayOfMonth: input.dayOfMonth, hour: input.hour, minute: input.minute }], timezone: input.timezone },
     action: {
       type: 'startWorkflow',
-      workflowType: 'scheduledPayrollSync',
-      workflowId: `payroll-schedule-run:${companyId}`,
+      workflowType: WORKFLOW_TYPES.scheduledPayrollSync,
+      workflowId: scheduledRunWorkflowId(companyId),
       taskQueue: ctx.taskQueue,
       args: [args],
     },
@@ -70,7 +71,7 @@ function runOutcomes(result: ScheduledPayrollSyncResult | undefined): ScheduleVi
 }
 
 export async function describeSchedule(ctx: ScheduleContext, companyId: string): Promise<ScheduleView | undefined> {
-  const handle = ctx.temporal.schedule.getHandle(scheduleIdOf(companyId));
+  const handle = ctx.temporal.schedule.getHandle(payrollScheduleId(companyId));
   let description: ScheduleDescription;
   try {
     description = await handle.describe();
@@ -116,6 +117,6 @@ export async function describeSchedule(ctx: ScheduleContext, companyId: string):
     note: description.state.note ?? null,
     nextRunTimes: description.info.nextActionTimes.slice(0, 3).map((d) => d.toISOString()),
     recentRuns,
-    temporalUiUrl: `${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.temporalNamespace)}/schedules/${encodeURIComponent(description.scheduleId)}`,
+    temporalUiUrl: scheduleUiUrl(ctx, description.scheduleId),
   };
 }

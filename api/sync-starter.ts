@@ -2,14 +2,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { payrollCollections, type SyncTrigger } from '../db/payroll-collections.js';
-import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../workflows/search-attributes.js';
-import type { payrollSync } from '../workflows/payroll-sync.js';
-
-/** The one-sync-per-company-and-period lock: every trigger (API, schedule, retry) uses this id. */
-export const syncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;
-/** Dry runs write nothing to Personio, so they do not take the lock. */
-export const dryRunWorkflowId = (companyId: string, period: string, syncId: string) => `payroll-dry-run:${companyId}:${period}:${syncId}`;
+import { dryRunWorkflowId, payrollSyncWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
+import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
+import type { PayrollSyncInput, PayrollSyncResult, SyncTrigger } from '../contracts/sync.js';
+import { payrollCollections } from '../db/payroll-collections.js';
 
 export interface StartSyncRequest {
   companyId: string;
@@ -26,7 +22,7 @@ export type StartSyncOutcome =
 export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string }, request: StartSyncRequest): Promise<StartSyncOutcome> {
   const { syncRuns } = payrollCollections(deps.db);
   const syncId = randomUUID();
-  const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : syncWorkflowId(request.companyId, request.period);
+  const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : payrollSyncWorkflowId(request.companyId, request.period);
   await syncRuns.insertOne({
     _id: syncId,
     companyId: request.companyId,
@@ -39,7 +35,7 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
   });
   try {
-    const handle = await deps.temporal.workflow.start<typeof payrollSync>('payrollSync', {
+    const handle = await deps.temporal.workflow.start<(input: PayrollSyncInput) => Promise<PayrollSyncResult>>(WORKFLOW_TYPES.payrollSync, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [{ syncId, companyId: request.companyId, period: request.period, trigger: request.trigger, dryRun: request.dryRun, ...(request.retryOf ? { retryOf: request.retryOf } : {}) }],

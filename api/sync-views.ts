@@ -1,17 +1,12 @@
 // How sync runs look from the outside: export-log summaries and details, money as cents and decimals.
 import type { Client } from '@temporalio/client';
 import type { Db, Filter } from 'mongodb';
-import { payrollCollections, type SyncEntryResultDoc, type SyncProgress, type SyncRunDoc } from '../db/payroll-collections.js';
+import { PROGRESS_QUERY, type SyncProgress } from '../contracts/sync.js';
+import { workflowUiUrl, type TemporalUiConfig } from '../contracts/temporal-ui.js';
+import { payrollCollections, type SyncEntryResultDoc, type SyncRunDoc } from '../db/payroll-collections.js';
 import { centsToDecimalString } from '../payroll/money.js';
-import type { progressQuery } from '../workflows/payroll-sync.js';
 
-export interface ViewConfig {
-  temporalUiUrl: string;
-  temporalNamespace: string;
-}
-
-export const workflowUiUrl = (config: ViewConfig, workflowId: string, runId?: string) =>
-  `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${encodeURIComponent(runId)}` : ''}`;
+export type ViewConfig = TemporalUiConfig;
 
 export function syncSummaryView(config: ViewConfig, run: SyncRunDoc) {
   const self = `/v1/companies/${run.companyId}/payroll-syncs/${run._id}`;
@@ -53,7 +48,7 @@ function entryResultView(doc: SyncEntryResultDoc) {
 async function liveProgress(temporal: Client, run: SyncRunDoc): Promise<SyncProgress | undefined> {
   if (run.status !== 'running') return undefined;
   try {
-    return await temporal.workflow.getHandle(run.workflowId, run.runId).query<SyncProgress>('progress' satisfies (typeof progressQuery)['name']);
+    return await temporal.workflow.getHandle(run.workflowId, run.runId).query<SyncProgress>(PROGRESS_QUERY);
   } catch {
     return undefined;
   }

@@ -1,26 +1,16 @@
 // Maps a failed worker-side call (a workflow that failed in an activity) to an HTTP problem.
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { FailureType, isPersonioFailureType, rootApplicationFailure } from '../contracts/failures.js';
 import { ApiProblem } from './problem.js';
-
-function rootApplicationFailure(error: unknown): ApplicationFailure | undefined {
-  let current: unknown = error instanceof WorkflowFailedError ? error.cause : error;
-  let found: ApplicationFailure | undefined;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) found = current;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return found;
-}
 
 export function workflowFailureProblem(error: unknown): ApiProblem | undefined {
   const failure = rootApplicationFailure(error);
   if (!failure) return undefined;
   const details = (failure.details?.[0] ?? {}) as { kind?: string; traceId?: string; missingScope?: string };
-  if (failure.type === 'NoPersonioCredentials') {
+  if (failure.type === FailureType.NoPersonioCredentials) {
     return new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
   }
-  if (failure.type === 'CompanyNotFound') return new ApiProblem(404, 'Not Found', { detail: failure.message });
-  if (failure.type?.startsWith('Personio.')) {
+  if (failure.type === FailureType.CompanyNotFound) return new ApiProblem(404, 'Not Found', { detail: failure.message });
+  if (isPersonioFailureType(failure.type ?? undefined)) {
     const unreachable = ['network', 'timeout', 'unavailable', 'rate_limited'].includes(details.kind ?? '');
     return new ApiProblem(unreachable ? 503 : 502, unreachable ? 'Personio unreachable' : 'Personio refused the request', {
       detail: failure.message,

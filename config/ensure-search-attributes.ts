@@ -3,7 +3,7 @@
 // @temporalio/proto is CommonJS: a named ESM import of `temporal` fails at runtime under plain Node.
 import proto from '@temporalio/proto';
 import type { NativeConnection } from '@temporalio/worker';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import type { Logger } from '../observability/logger.js';
 
 export async function ensureSearchAttributes(connection: NativeConnection, namespace: string, logger: Logger): Promise<void> {

@@ -1,28 +1,8 @@
 // Every MongoDB collection of the service, typed. All documents are scoped by companyId.
 import type { Collection, Db } from 'mongodb';
+import type { ConnectionTestResult } from '../contracts/connection-test.js';
+import type { Locale } from '../i18n/locale.js';
 import type { EncryptedSecret } from '../security/credentials-cipher.js';
-
-export type Locale = 'de' | 'en';
-
-export type ConnectionCheckId = 'credentials' | 'persons_readable' | 'email_readable' | 'compensation_types_readable' | 'compensations_writable';
-
-export interface ConnectionCheck {
-  id: ConnectionCheckId;
-  ok: boolean;
-  /** `not_checked` when an earlier failure makes this check impossible (e.g. no token, no persons). */
-  status: 'passed' | 'failed' | 'not_checked';
-  message: string;
-  /** How the check was decided when not by a call that exercised it: `compensations_writable` is judged from the granted scopes. */
-  judgedFrom?: 'granted_scopes';
-}
-
-export interface ConnectionTestResult {
-  ok: boolean;
-  unreachable: boolean;
-  checks: ConnectionCheck[];
-  testedAt: string;
-  personioTraceId?: string;
-}
 
 export interface CompanyDoc {
   _id: string;

@@ -1,5 +1,6 @@
 // Collections of period entries, sync runs (the export log), the push ledger and their results.
 import type { Collection, Db } from 'mongodb';
+import type { SyncCounts, SyncFailure, SyncProgress, SyncStatus, SyncTrigger } from '../contracts/sync.js';
 
 /** One row of a period's entry set, money in cents. `index` is the row's position in the PUT request. */
 export interface PeriodEntry {
@@ -38,8 +39,6 @@ export interface PeriodEntryChunkDoc {
 
 export const ENTRY_CHUNK_SIZE = 1000;
 
-export type SyncStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
-export type SyncTrigger = 'api' | 'schedule' | 'retry';
 
 export type EntryResultStatus =
   | 'pending'
@@ -55,26 +54,6 @@ export type EntryResultStatus =
   | 'type_not_allowed'
   | 'would_create'
   | 'would_correct';
-
-export interface SyncCounts {
-  entries: number;
-  employees: number;
-  employeesMatched: number;
-  /** Unmatched or ambiguous email addresses. */
-  employeesUnmatched: number;
-  employeesInactive: number;
-  compensationsCreated: number;
-  alreadyPresent: number;
-  corrections: number;
-  needsManualCorrection: number;
-  failed: number;
-  /** Entries not pushed because their employee was unmatched, ambiguous or inactive. */
-  entriesNotMatched: number;
-  /** Entries whose compensation has no recorded outcome (the sync ended before its chunk finished). */
-  entriesPending: number;
-  wouldCreate: number;
-  wouldCorrect: number;
-}
 
 export interface BenefitTotal {
   benefitKey: string;
@@ -98,14 +77,6 @@ export interface CreatedCompensationType {
   sameNameOtherCategory?: { compensationTypeId: string; name: string; category: string | null }[];
 }
 
-export interface SyncProgress {
-  phase: 'starting' | 'resolving_employees' | 'ensuring_types' | 'planning' | 'pushing' | 'finishing' | 'done';
-  chunksTotal: number;
-  chunksDone: number;
-  itemsTotal: number;
-  itemsDone: number;
-}
-
 export interface SyncRunDoc {
   _id: string; // syncId
   companyId: string;
@@ -125,7 +96,7 @@ export interface SyncRunDoc {
   createdTypes?: CreatedCompensationType[];
   progress?: SyncProgress;
   plan?: { itemsTotal: number; chunksTotal: number };
-  failure?: { message: string; type?: string };
+  failure?: SyncFailure;
   email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
   startedAt: Date;
   finishedAt?: Date;
@@ -144,6 +115,8 @@ export interface SyncEntryResultDoc {
   reason?: string;
   /** For `failed`: the kind of Personio's refusal (e.g. `permission_missing`, `write_refused`, `validation`). */
   errorKind?: string;
+  /** For `permission_missing`: the scope the credential probably lacks. */
+  missingScope?: string;
   personId?: string;
   compensationTypeId?: string;
   itemKey?: string;
@@ -183,8 +156,9 @@ export interface ItemOutcome {
   itemKey: string;
   status: ItemStatus;
   reason?: string;
-  /** For `failed`: the kind of Personio's refusal. */
+  /** For `failed`: the kind of Personio's refusal, and the scope it probably lacks. */
   errorKind?: string;
+  missingScope?: string;
   pushedBeforeCents?: number;
   personioCompensationIds?: string[];
 }

@@ -5,7 +5,7 @@
 // Finds the dev command through <DEV_DATA_DIR>/dev-endpoints.json (DEV_ENDPOINTS_FILE overrides the path);
 // API_URL and API_TOKEN override the API and its token. DEMO_COMPANY_ID / DEMO_PERIOD choose another
 // company or month. DEMO_REQUIRE_EMAIL=1 (or --require-email) makes a missing summary email a failure.
-import type { SyncCounts } from '../db/payroll-collections.js';
+import type { SyncCounts } from '../contracts/sync.js';
 import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
 import { createApiClient, type ApiClient } from './api-client.js';
 import { DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod } from './demo-seed.js';

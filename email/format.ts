@@ -1,5 +1,5 @@
 // Locale formatting for the summary email: money from integer cents, payroll periods, dates.
-import type { Locale } from '../db/collections.js';
+import type { Locale } from '../i18n/locale.js';
 import { centsToDecimalString } from '../payroll/money.js';
 
 const INTL_LOCALE: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };

@@ -1,5 +1,5 @@
 // Every word of the summary email, in German (the default) and English.
-import type { Locale } from '../db/collections.js';
+import type { Locale } from '../i18n/locale.js';
 
 export type Outcome = 'succeeded' | 'partially_failed' | 'failed';
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Locale } from '../db/collections.js';
+import type { Locale } from '../i18n/locale.js';
 import { renderSyncSummary } from './render.js';
 import { createProblemCollector, exportLogUrl, type SummaryInput } from './summary-model.js';
 

@@ -1,6 +1,7 @@
 // Turns a finished sync run into what the summary email says: subject, outcome, counts, totals, problems
 // with what to do, new compensation types, the export-log link. Pure: no I/O, so it is easy to test.
-import type { Locale } from '../db/collections.js';
+import { FailureType, personioFailureType } from '../contracts/failures.js';
+import type { Locale } from '../i18n/locale.js';
 import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/payroll-collections.js';
 import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
 import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind } from './messages.js';
@@ -11,7 +12,7 @@ export const MAX_PROBLEM_LINES = 50;
 /** Entry results that are a problem, read with `{ syncId, status: { $nin: NOT_A_PROBLEM } }`. */
 export const NOT_A_PROBLEM: readonly EntryResultStatus[] = ['created', 'already_present', 'correction_created', 'would_create', 'would_correct'];
 
-export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason' | 'errorKind'> & {
+export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason' | 'errorKind' | 'missingScope'> & {
   /** The employee's name in Personio, when matched. */
   personName?: string;
 };
@@ -37,14 +38,8 @@ export interface SummaryModel {
   context: Record<string, unknown>;
 }
 
-const SCOPE_PATTERN = /\b(personio:[a-z_]+:[a-z_]+)\b/;
-
-export function scopeIn(text: string | undefined): string | undefined {
-  return text ? SCOPE_PATTERN.exec(text)?.[1] : undefined;
-}
-
 /** Which kind of problem an entry result is; decides the advice given. */
-export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason' | 'errorKind'>): ProblemKind {
+export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'errorKind'>): ProblemKind {
   switch (entry.status) {
     case 'needs_manual_correction':
       return 'manual_correction';
@@ -57,8 +52,7 @@ export function classifyProblem(entry: Pick<ProblemEntry, 'status' | 'reason' | 
     case 'failed':
       if (entry.errorKind === 'permission_missing') return 'permission';
       if (entry.errorKind === 'write_refused') return 'write_refused';
-      // Results recorded before the error kind was kept: read Personio's refusal from the message.
-      return entry.errorKind === undefined && /Personio denied|lacks the scope|not granted/i.test(entry.reason ?? '') ? 'permission' : 'failed';
+      return 'failed';
     default:
       return 'not_pushed';
   }
@@ -91,18 +85,21 @@ export function outcomeOf(status: SyncRunDoc['status']): Outcome {
   return status === 'succeeded' || status === 'partially_failed' ? status : 'failed';
 }
 
-/**
- * Advice for a run that failed as a whole. The failure type is used when recorded; the message is matched
- * too, because a failure recorded from an activity's wrapper can lack the type of its cause.
- */
+/** Advice for a run that failed as a whole, chosen by its failure type (contracts/failures.ts). */
 function failureHint(locale: Locale, failure: NonNullable<SyncRunDoc['failure']>): string {
   const hints = SUMMARY_MESSAGES[locale].failureHint;
-  const { type, message } = failure;
-  if (type === 'Personio.permission_missing' || /Personio denied|lacks the scope|refused the requested scopes/i.test(message)) return hints.permission(scopeIn(message));
-  if (type === 'Personio.credentials_rejected' || /rejected the client ID|rejected the access token/i.test(message)) return hints.credentials;
-  if (type === 'NoPersonioCredentials' || /No Personio credentials are stored/i.test(message)) return hints.noCredentials;
-  if (type === 'NoEntries' || /has no entry set/i.test(message)) return hints.noEntries;
-  return hints.other;
+  switch (failure.type) {
+    case personioFailureType('permission_missing'):
+      return hints.permission(failure.missingScope);
+    case personioFailureType('credentials_rejected'):
+      return hints.credentials;
+    case FailureType.NoPersonioCredentials:
+      return hints.noCredentials;
+    case FailureType.NoEntries:
+      return hints.noEntries;
+    default:
+      return hints.other;
+  }
 }
 
 export function buildSummaryModel(input: SummaryInput): SummaryModel {
@@ -146,7 +143,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
   }
   const problemGroups = PROBLEM_ORDER.filter((kind) => (problems.byKind[kind] ?? 0) > 0).map((kind) => {
     const entries = grouped.get(kind) ?? [];
-    const scope = kind === 'permission' ? entries.map((e) => scopeIn(e.reason)).find(Boolean) : undefined;
+    const scope = kind === 'permission' ? entries.map((e) => e.missingScope).find(Boolean) : undefined;
     return {
       title: m.problem[kind].title,
       count: m.entries(count(problems.byKind[kind]), problems.byKind[kind] ?? 0),

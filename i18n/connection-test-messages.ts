@@ -1,5 +1,6 @@
 // What the admin reads after a connection test: one line per requirement, saying what to fix in Personio.
-import type { ConnectionCheckId, Locale } from '../db/collections.js';
+import type { ConnectionCheckId } from '../contracts/connection-test.js';
+import type { Locale } from './locale.js';
 
 export type ConnectionMessageKey =
   | 'credentials.passed'

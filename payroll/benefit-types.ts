@@ -1,7 +1,7 @@
 // Which Personio compensation types a monthly benefit may be posted to, and how a type is found by name.
 // Personio repeats a RECURRING compensation every month from its effective date, and a POST on a salary type can
 // change the salary: a benefit amount goes to a ONE_TIME type, and to nothing else.
-import type { Locale } from '../db/collections.js';
+import type { Locale } from '../i18n/locale.js';
 import { normalizeTypeName, type PersonioCompensationType } from '../personio/index.js';
 
 export const BENEFIT_CATEGORY = 'ONE_TIME';

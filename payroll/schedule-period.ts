@@ -1,8 +1,7 @@
 // Which payroll period a scheduled run exports: derived from the *scheduled* time (never the wall clock)
 // in the schedule's time zone. Pure and deterministic: used inside workflow code.
+import type { SchedulePeriodMode } from '../contracts/schedule.js';
 import { shiftPeriod } from './period.js';
-
-export type SchedulePeriodMode = 'previous' | 'current';
 
 /** The calendar month (YYYY-MM) that `instant` falls in, in `timeZone`. */
 export function localMonth(instant: Date, timeZone: string): string {

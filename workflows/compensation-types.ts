@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { CompensationTypeOption } from '../activities/compensation-types.js';
+import type { CompensationTypeOption, CompensationTypesInput } from '../contracts/connection-test.js';
 
 const { listPersonioCompensationTypes } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -8,6 +8,6 @@ const { listPersonioCompensationTypes } = proxyActivities<Activities>({
 });
 
 /** Fetches the company's compensation types through the worker: the API never calls Personio itself. */
-export async function listCompensationTypes(input: { companyId: string }): Promise<CompensationTypeOption[]> {
+export async function listCompensationTypes(input: CompensationTypesInput): Promise<CompensationTypeOption[]> {
   return listPersonioCompensationTypes({ companyId: input.companyId });
 }

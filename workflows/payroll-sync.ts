@@ -1,7 +1,6 @@
 // The payroll sync of one company and period. Deterministic orchestration only: every read and write
 // happens in activities; inputs, results and history carry ids and counts, never entries or secrets.
 import {
-  ApplicationFailure,
   CancellationScope,
   defineQuery,
   isCancellation,
@@ -11,28 +10,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { SyncCounts, SyncProgress, SyncStatus, SyncTrigger } from '../db/payroll-collections.js';
+import { NON_RETRYABLE_SYNC_FAILURES, rootApplicationFailure, rootMessage } from '../contracts/failures.js';
+import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
+import { PROGRESS_QUERY, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress } from '../contracts/sync.js';
 import { PUSH_CONCURRENCY } from '../payroll/chunking.js';
-import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from './search-attributes.js';
 
-export interface PayrollSyncInput {
-  syncId: string;
-  companyId: string;
-  period: string;
-  trigger: SyncTrigger;
-  dryRun: boolean;
-  retryOf?: string;
-}
+export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
 
-export interface PayrollSyncResult {
-  syncId: string;
-  status: SyncStatus;
-  counts: SyncCounts;
-}
-
-export const progressQuery = defineQuery<SyncProgress>('progress');
-
-const NON_RETRYABLE = ['CompanyNotFound', 'SyncNotFound', 'NoEntries', 'NoPersonioCredentials'];
+const NON_RETRYABLE = [...NON_RETRYABLE_SYNC_FAILURES];
 
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -95,36 +80,15 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     return { syncId: input.syncId, ...finished };
   } catch (error) {
     const message = isCancellation(error) ? 'The sync was cancelled.' : error instanceof Error ? error.message : String(error);
-    const type = rootApplicationFailureType(error);
+    const root = rootApplicationFailure(error);
+    const type = root?.type ?? undefined;
+    const missingScope = (root?.details?.[0] as { missingScope?: unknown } | undefined)?.missingScope;
+    const failure = { message: rootMessage(error) ?? message, ...(type ? { type } : {}), ...(typeof missingScope === 'string' ? { missingScope } : {}) };
     // Recorded even when cancelled, so the export log never shows a dead run as running.
-    await CancellationScope.nonCancellable(() =>
-      bookkeeping.finishSync({ syncId: input.syncId, failure: { message: rootMessage(error) ?? message, ...(type ? { type } : {}) } }),
-    );
+    await CancellationScope.nonCancellable(() => bookkeeping.finishSync({ syncId: input.syncId, failure }));
     progress.phase = 'done';
     upsertSearchAttributes([{ key: SYNC_STATUS, value: 'failed' }]);
     if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
     throw error;
   }
-}
-
-/** The type of the innermost ApplicationFailure (activity failures arrive wrapped in an ActivityFailure). */
-function rootApplicationFailureType(error: unknown): string | undefined {
-  let current: unknown = error;
-  let type: string | undefined;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure && current.type) type = current.type;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return type;
-}
-
-/** The innermost failure message (an activity's own words rather than "Activity task failed"). */
-function rootMessage(error: unknown): string | undefined {
-  let current: unknown = error;
-  let message: string | undefined;
-  while (current instanceof Error) {
-    message = current.message;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return message;
 }

@@ -10,34 +10,16 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SyncTrigger } from '../db/payroll-collections.js';
-import { periodForScheduledTime, type SchedulePeriodMode } from '../payroll/schedule-period.js';
-import { payrollSync, type PayrollSyncResult } from './payroll-sync.js';
-import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS, TEMPORAL_SCHEDULED_START_TIME } from './search-attributes.js';
-
-export interface ScheduledPayrollSyncInput {
-  companyId: string;
-  period: SchedulePeriodMode;
-  timezone: string;
-  /** Retry a failed or partially failed run once after this many minutes; null: no automatic retry. */
-  autoRetryAfterMinutes: number | null;
-}
-
-export type ScheduledRunOutcome =
-  | { outcome: 'ran'; syncId: string; status: PayrollSyncResult['status'] | 'failed'; trigger: SyncTrigger }
-  | { outcome: 'skipped'; reason: 'already_running'; workflowId: string };
-
-export interface ScheduledPayrollSyncResult {
-  period: string;
-  scheduledAt: string;
-  runs: ScheduledRunOutcome[];
-}
-
-const syncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;
+import { payrollSyncWorkflowId } from '../contracts/ids.js';
+import type { ScheduledPayrollSyncInput, ScheduledPayrollSyncResult, ScheduledRunOutcome } from '../contracts/schedule.js';
+import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../contracts/search-attributes.js';
+import type { SyncTrigger } from '../contracts/sync.js';
+import { periodForScheduledTime } from '../payroll/schedule-period.js';
+import { payrollSync } from './payroll-sync.js';
 
 async function runSync(companyId: string, period: string, trigger: SyncTrigger, retryOf?: string): Promise<ScheduledRunOutcome> {
   const syncId = uuid4();
-  const workflowId = syncWorkflowId(companyId, period);
+  const workflowId = payrollSyncWorkflowId(companyId, period);
   try {
     const result = await executeChild(payrollSync, {
       workflowId,

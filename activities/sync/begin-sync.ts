@@ -1,7 +1,8 @@
+import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { collections } from '../../db/collections.js';
 import { payrollCollections } from '../../db/payroll-collections.js';
-import type { PayrollSyncInput } from '../../workflows/payroll-sync.js';
+import type { PayrollSyncInput } from '../../contracts/sync.js';
 import { readActiveEntrySet } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 import { withHeartbeat } from './sync-context.js';
@@ -20,7 +21,7 @@ export function createBeginSyncActivity(deps: ActivityDeps) {
 
   async function beginSync(input: BeginSyncInput): Promise<BeginSyncResult> {
     const company = await collections(deps.db).companies.findOne({ _id: input.companyId }, { projection: { _id: 1 } });
-    if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, 'CompanyNotFound');
+    if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, FailureType.CompanyNotFound);
     const { syncRuns } = payrollCollections(deps.db);
     const existing = await syncRuns.findOne({ _id: input.syncId });
     if (existing?.entrySetId) return { entryCount: existing.entryCount ?? 0 };

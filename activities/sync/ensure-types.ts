@@ -1,8 +1,10 @@
 // Makes sure every benefit of the period has a Personio compensation type: mapped ids are checked,
 // unmapped benefits get a ONE_TIME type named after them — found by name first, created at most once.
+import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { MongoServerError, type Db } from 'mongodb';
-import { collections, type BenefitMapping, type Locale } from '../../db/collections.js';
+import { collections, type BenefitMapping } from '../../db/collections.js';
+import type { Locale } from '../../i18n/locale.js';
 import { payrollCollections, type CreatedCompensationType, type SyncRunDoc } from '../../db/payroll-collections.js';
 import { oneTimeTypeName, typesNamed, unsuitableReason } from '../../payroll/benefit-types.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
@@ -41,7 +43,7 @@ async function claimTypeCreation(db: Db, companyId: string, name: string, syncId
     if (!(error instanceof MongoServerError) || error.code !== 11000) throw error;
     const claim = await claims.findOne({ _id });
     if (claim && claim.syncId !== syncId && Date.now() - claim.claimedAt.getTime() < CLAIM_TTL_MS) {
-      throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.syncId}; retrying`, 'TypeCreationInProgress');
+      throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.syncId}; retrying`, FailureType.TypeCreationInProgress);
     }
     await claims.replaceOne({ _id }, { syncId, claimedAt: new Date() });
   }
@@ -59,7 +61,7 @@ async function saveResolvedMapping(db: Db, companyId: string, benefitKey: string
     const result = await benefitMappings.replaceOne({ _id: companyId, version: doc.version }, { mappings, version: doc.version + 1, updatedAt: new Date() });
     if (result.matchedCount === 1) return;
   }
-  throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', 'MappingConflict');
+  throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', FailureType.MappingConflict);
 }
 
 async function benefitKeysOfEntries(db: Db, setId: string, chunkCount: number): Promise<string[]> {

@@ -7,12 +7,11 @@ import {
   type EntryResultStatus,
   type ItemOutcome,
   type PeriodEntry,
-  type SyncCounts,
   type SyncEntryResultDoc,
   type SyncItem,
   type SyncRunDoc,
-  type SyncStatus,
 } from '../../db/payroll-collections.js';
+import type { SyncCounts, SyncFailure, SyncStatus } from '../../contracts/sync.js';
 import { iterateEntries } from '../../payroll/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadRun, withHeartbeat } from './sync-context.js';
@@ -22,7 +21,7 @@ const NOT_MATCHED: ReadonlySet<EntryResultStatus> = new Set(['unmatched', 'ambig
 
 export interface FinishSyncInput {
   syncId: string;
-  failure?: { message: string; type?: string };
+  failure?: SyncFailure;
 }
 
 export interface FinishSyncResult {
@@ -147,6 +146,7 @@ function resultOf(run: SyncRunDoc, entry: PeriodEntry, item: SyncItem, outcome: 
     status: outcome?.status ?? 'pending',
     ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: 'The sync ended before this compensation was pushed; retry the sync.' }),
     ...(outcome?.errorKind ? { errorKind: outcome.errorKind } : {}),
+    ...(outcome?.missingScope ? { missingScope: outcome.missingScope } : {}),
     personId: item.personId,
     compensationTypeId: item.compensationTypeId,
     itemKey: item.itemKey,

@@ -1,5 +1,6 @@
 // Pushes one chunk of compensation items to Personio, exactly once, through the ledger:
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
+import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { insertOnce } from '../../db/insert-once.js';
 import { payrollCollections, type ItemOutcome, type SyncItem, type SyncRunDoc } from '../../db/payroll-collections.js';
@@ -87,6 +88,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
             status: 'failed',
             reason: error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message,
             errorKind: error.kind,
+            ...(error.missingScope ? { missingScope: error.missingScope } : {}),
             pushedBeforeCents: planned.pushedBeforeCents,
             personioCompensationIds: planned.knownIds,
           };
@@ -153,7 +155,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       p.chunkPlans.findOne({ _id: chunkId }),
     ]);
     if (done) return summarize(done.outcomes);
-    if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, 'ChunkNotFound');
+    if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, FailureType.ChunkNotFound);
     const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
 
     const pushable = plan.items.some((item) => !item.typeWouldBeCreated);

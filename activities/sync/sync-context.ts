@@ -1,16 +1,17 @@
 // Loads what every sync activity needs about its run; activity inputs carry only the sync id.
+import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { payrollCollections, type SyncRunDoc } from '../../db/payroll-collections.js';
 
 export async function loadRun(db: Db, syncId: string): Promise<SyncRunDoc> {
   const run = await payrollCollections(db).syncRuns.findOne({ _id: syncId });
-  if (!run) throw ApplicationFailure.nonRetryable(`Sync ${syncId} does not exist`, 'SyncNotFound');
+  if (!run) throw ApplicationFailure.nonRetryable(`Sync ${syncId} does not exist`, FailureType.SyncNotFound);
   return run;
 }
 
 export function requireEntrySet(run: SyncRunDoc): string {
-  if (!run.entrySetId) throw ApplicationFailure.nonRetryable(`Sync ${run._id} has no entry set`, 'NoEntries');
+  if (!run.entrySetId) throw ApplicationFailure.nonRetryable(`Sync ${run._id} has no entry set`, FailureType.NoEntries);
   return run.entrySetId;
 }
 

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { CompensationTypeOption } from '../../activities/compensation-types.js';
+import type { CompensationTypeOption } from '../../contracts/connection-test.js';
 import { collections, type BenefitMapping } from '../../db/collections.js';
 import { requireCompany } from '../company-guard.js';
 import { fetchCompensationTypes } from '../compensation-types.js';

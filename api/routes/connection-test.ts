@@ -2,8 +2,9 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
-import type { ConnectionTestResult } from '../../db/collections.js';
-import type { connectionTest } from '../../workflows/connection-test.js';
+import type { ConnectionTestInput, ConnectionTestResult } from '../../contracts/connection-test.js';
+import { connectionTestWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
+import { workflowUiUrl } from '../../contracts/temporal-ui.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
@@ -18,16 +19,13 @@ const runningSchema = z
   .object({ testId: z.string(), status: z.literal('running'), poll: z.string(), temporalUiUrl: z.string() })
   .openapi('ConnectionTestRunning');
 
-const workflowIdOf = (companyId: string, testId: string) => `connection-test:${companyId}:${testId}`;
-
 export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const pollUrl = (companyId: string, testId: string) => `/v1/companies/${companyId}/connection-tests/${testId}`;
-  const uiUrl = (workflowId: string) =>
-    `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  const uiUrl = (workflowId: string) => workflowUiUrl(deps.config, workflowId);
 
   async function answer(c: Context, companyId: string, testId: string, waitMs: number) {
-    const workflowId = workflowIdOf(companyId, testId);
-    const handle = deps.temporal.workflow.getHandle<typeof connectionTest>(workflowId);
+    const workflowId = connectionTestWorkflowId(companyId, testId);
+    const handle = deps.temporal.workflow.getHandle<(input: ConnectionTestInput) => Promise<ConnectionTestResult>>(workflowId);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), waitMs);
@@ -66,8 +64,8 @@ export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): v
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
       const testId = randomUUID();
-      await deps.temporal.workflow.start<typeof connectionTest>('connectionTest', {
-        workflowId: workflowIdOf(companyId, testId),
+      await deps.temporal.workflow.start<(input: ConnectionTestInput) => Promise<ConnectionTestResult>>(WORKFLOW_TYPES.connectionTest, {
+        workflowId: connectionTestWorkflowId(companyId, testId),
         taskQueue: deps.config.taskQueue,
         args: [{ companyId }],
         workflowExecutionTimeout: '10 minutes',

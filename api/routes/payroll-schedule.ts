@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { describeSchedule, scheduleIdOf, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
+import { payrollScheduleId } from '../../contracts/ids.js';
+import { describeSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
@@ -73,7 +74,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
       try {
-        await deps.temporal.schedule.getHandle(scheduleIdOf(companyId)).delete();
+        await deps.temporal.schedule.getHandle(payrollScheduleId(companyId)).delete();
       } catch (error) {
         if (error instanceof ScheduleNotFoundError) throw notFound(companyId);
         throw error;
@@ -99,7 +100,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       await requireCompany(deps.db, companyId);
       const described = await view(companyId);
       try {
-        await deps.temporal.schedule.getHandle(scheduleIdOf(companyId)).trigger(ScheduleOverlapPolicy.SKIP);
+        await deps.temporal.schedule.getHandle(payrollScheduleId(companyId)).trigger(ScheduleOverlapPolicy.SKIP);
       } catch (error) {
         if (error instanceof ScheduleNotFoundError) throw notFound(companyId);
         throw error;

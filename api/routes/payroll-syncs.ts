@@ -16,7 +16,8 @@ import {
   syncSummarySchema,
 } from '../schemas/payroll-syncs.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
-import { syncDetailView, syncSummaryView, workflowUiUrl } from '../sync-views.js';
+import { workflowUiUrl } from '../../contracts/temporal-ui.js';
+import { syncDetailView, syncSummaryView } from '../sync-views.js';
 
 const companyParams = z.object({ companyId: companyIdSchema });
 const syncParams = z.object({ companyId: companyIdSchema, syncId: syncIdSchema });

@@ -94,15 +94,17 @@ describe('summary model', () => {
   });
 
   it('gives each problem kind its advice', () => {
-    expect(classifyProblem({ status: 'failed', reason: 'Personio denied POST /v2/compensations: the API credential probably lacks the scope personio:compensations:write.' })).toBe('permission');
-    expect(classifyProblem({ status: 'failed', reason: 'Personio rejected the request (400)' })).toBe('failed');
+    expect(classifyProblem({ status: 'failed', errorKind: 'permission_missing' })).toBe('permission');
+    expect(classifyProblem({ status: 'failed', errorKind: 'write_refused' })).toBe('write_refused');
+    expect(classifyProblem({ status: 'failed', errorKind: 'validation' })).toBe('failed');
+    expect(classifyProblem({ status: 'type_not_allowed' })).toBe('type_not_allowed');
     expect(classifyProblem({ status: 'needs_manual_correction' })).toBe('manual_correction');
     expect(classifyProblem({ status: 'pending' })).toBe('not_pushed');
     const model = buildSummaryModel({
       run: { ...baseRun, status: 'failed' },
       company: { name: 'Acme', locale: 'de' },
       problems: {
-        shown: [{ ...unmatched(1), status: 'failed', reason: 'Personio denied POST /v2/compensations: the API credential probably lacks the scope personio:compensations:write.' }],
+        shown: [{ ...unmatched(1), status: 'failed', reason: 'Personio denied POST /v2/compensations.', errorKind: 'permission_missing', missingScope: 'personio:compensations:write' }],
         total: 1,
         byKind: { permission: 1 },
       },
@@ -112,6 +114,16 @@ describe('summary model', () => {
     expect(groups[0]?.title).toBe('Recht fehlt in Personio');
     expect(groups[0]?.action).toContain('„Vergütungen schreiben“ (personio:compensations:write)');
     expect(model.subject).toBe('Lohnexport Oktober 2026 – Acme: fehlgeschlagen');
+  });
+
+  it('advises a failed run by its failure type, whatever the message says', () => {
+    const hint = (failure: { message: string; type?: string; missingScope?: string }) =>
+      buildSummaryModel({ run: { ...baseRun, status: 'failed', failure }, company: { name: 'Acme', locale: 'en' }, problems: { shown: [], total: 0, byKind: {} }, logUrl: 'x' }).context.failureHint;
+    expect(hint({ message: 'x', type: 'Personio.permission_missing', missingScope: 'personio:persons:read' })).toMatch(/Read employees/);
+    expect(hint({ message: 'x', type: 'Personio.credentials_rejected' })).toMatch(/rejected the credentials/);
+    expect(hint({ message: 'x', type: 'NoPersonioCredentials' })).toMatch(/No Personio credentials/);
+    expect(hint({ message: 'x', type: 'NoEntries' })).toMatch(/no entries/);
+    expect(hint({ message: 'Personio denied GET /v2/persons: the API credential probably lacks the scope personio:persons:read' })).toMatch(/Run the export again/);
   });
 
   it('keeps header fields on one line', () => {

@@ -2,7 +2,7 @@
 // (from the scheduled time, in the schedule's time zone), the per-period lock, pause/delete, retries.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScheduledPayrollSyncResult } from '../../workflows/scheduled-payroll-sync.js';
+import type { ScheduledPayrollSyncResult } from '../../contracts/schedule.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, putEntries, startSync } from '../support/payroll-scenario.js';
 

@@ -1,0 +1,19 @@
+// Every workflow and schedule id and workflow type name, built in one place. The payroll sync's id is the lock
+// that allows one sync per company and period, whatever starts it (API, schedule, retry).
+
+export const WORKFLOW_TYPES = {
+  payrollSync: 'payrollSync',
+  scheduledPayrollSync: 'scheduledPayrollSync',
+  connectionTest: 'connectionTest',
+  listCompensationTypes: 'listCompensationTypes',
+} as const;
+
+/** The one-sync-per-company-and-period lock. */
+export const payrollSyncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;
+/** Dry runs write nothing to Personio, so they do not take the lock. */
+export const dryRunWorkflowId = (companyId: string, period: string, syncId: string) => `payroll-dry-run:${companyId}:${period}:${syncId}`;
+export const connectionTestWorkflowId = (companyId: string, testId: string) => `connection-test:${companyId}:${testId}`;
+export const compensationTypesWorkflowId = (companyId: string, requestId: string) => `compensation-types:${companyId}:${requestId}`;
+export const payrollScheduleId = (companyId: string) => `payroll-schedule:${companyId}`;
+/** Temporal appends the scheduled time to it. */
+export const scheduledRunWorkflowId = (companyId: string) => `payroll-schedule-run:${companyId}`;
