@@ -2,7 +2,7 @@
 import { FailureType } from '../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ConnectionCheck, ConnectionCheckId, ConnectionTestResult } from '../contracts/connection-test.js';
-import { collections } from '../db/collections.js';
+import { companyCollections, saveConnectionTest } from '../db/companies.js';
 import type { Locale } from '../i18n/locale.js';
 import { CHECK_ORDER, connectionMessage, type ConnectionMessageKey } from '../i18n/connection-test-messages.js';
 import { isPersonioError, SCOPES } from '../personio/index.js';
@@ -118,11 +118,11 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
 
   return {
     async testPersonioConnection(input: { companyId: string }): Promise<ConnectionTestResult> {
-      const { companies } = collections(deps.db);
+      const { companies } = companyCollections(deps.db);
       const company = await companies.findOne({ _id: input.companyId }, { projection: { locale: 1 } });
       if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, FailureType.CompanyNotFound);
       const result = (await runChecks(input.companyId, company.locale)).result(new Date());
-      await companies.updateOne({ _id: input.companyId }, { $set: { lastConnectionTest: result } });
+      await saveConnectionTest(deps.db, input.companyId, result);
       deps.logger.info('connection test finished', { companyId: input.companyId, ok: result.ok, unreachable: result.unreachable });
       return result;
     },

@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import { dryRunWorkflowId, payrollSyncWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
 import type { PayrollSyncInput, PayrollSyncResult, SyncTrigger } from '../contracts/sync.js';
-import { payrollCollections } from '../db/payroll-collections.js';
+import { deleteStartingRun, findRunningRun, insertStartingRun, setRunId } from '../db/sync-runs.js';
 
 export interface StartSyncRequest {
   companyId: string;
@@ -20,18 +20,15 @@ export type StartSyncOutcome =
   | { started: false; workflowId: string; runningSyncId?: string };
 
 export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string }, request: StartSyncRequest): Promise<StartSyncOutcome> {
-  const { syncRuns } = payrollCollections(deps.db);
   const syncId = randomUUID();
   const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : payrollSyncWorkflowId(request.companyId, request.period);
-  await syncRuns.insertOne({
+  await insertStartingRun(deps.db, {
     _id: syncId,
     companyId: request.companyId,
     period: request.period,
-    status: 'running',
     trigger: request.trigger,
     dryRun: request.dryRun,
     workflowId,
-    startedAt: new Date(),
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
   });
   try {
@@ -48,12 +45,12 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
         { key: SYNC_STATUS, value: 'running' },
       ],
     });
-    await syncRuns.updateOne({ _id: syncId }, { $set: { runId: handle.firstExecutionRunId } });
+    await setRunId(deps.db, syncId, handle.firstExecutionRunId);
     return { started: true, syncId, workflowId, runId: handle.firstExecutionRunId };
   } catch (error) {
-    await syncRuns.deleteOne({ _id: syncId });
+    await deleteStartingRun(deps.db, syncId);
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    const running = await syncRuns.findOne({ workflowId, status: 'running', _id: { $ne: syncId } }, { sort: { startedAt: -1 } });
+    const running = await findRunningRun(deps.db, workflowId, syncId);
     const runningSyncId = running?._id ?? (await runningSyncIdFromMemo(deps.temporal, workflowId));
     return { started: false, workflowId, ...(runningSyncId ? { runningSyncId } : {}) };
   }

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db, Filter } from 'mongodb';
 import { PROGRESS_QUERY, type SyncProgress } from '../contracts/sync.js';
 import { workflowUiUrl, type TemporalUiConfig } from '../contracts/temporal-ui.js';
-import { payrollCollections, type SyncEntryResultDoc, type SyncRunDoc } from '../db/payroll-collections.js';
+import { syncRunCollections, type SyncEntryResultDoc, type SyncRunDoc } from '../db/sync-runs.js';
 import { centsToDecimalString } from '../payroll/money.js';
 
 export type ViewConfig = TemporalUiConfig;
@@ -59,7 +59,7 @@ export async function syncDetailView(
   run: SyncRunDoc,
   page: { offset: number; limit: number; statuses?: string[] },
 ) {
-  const { entryResults } = payrollCollections(deps.db);
+  const { entryResults } = syncRunCollections(deps.db);
   const filter: Filter<SyncEntryResultDoc> = { syncId: run._id, ...(page.statuses ? { status: { $in: page.statuses as SyncEntryResultDoc['status'][] } } : {}) };
   const [total, docs, progress] = await Promise.all([
     entryResults.countDocuments(filter),

@@ -1,16 +1,10 @@
+// Every index the service relies on, from each aggregate's own module. Idempotent: safe on every start.
 import type { Db } from 'mongodb';
-import { payrollCollections } from './payroll-collections.js';
+import { ensureEntrySetIndexes } from './entry-sets.js';
+import { ensureLedgerIndexes } from './ledger.js';
+import { ensureSyncRunIndexes } from './sync-runs.js';
+import { ensureSyncWorkIndexes } from './sync-work.js';
 
-/** Creates every index the service relies on. Idempotent: safe on every start. */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const p = payrollCollections(db);
-  await Promise.all([
-    p.entryChunks.createIndex({ setId: 1, chunkNo: 1 }),
-    p.syncRuns.createIndex({ companyId: 1, startedAt: -1 }),
-    p.syncRuns.createIndex({ status: 1, startedAt: -1 }),
-    p.entryResults.createIndex({ syncId: 1, index: 1 }),
-    p.entryResults.createIndex({ syncId: 1, itemKey: 1 }),
-    p.personMatches.createIndex({ syncId: 1 }),
-    p.ledger.createIndex({ companyId: 1, period: 1 }),
-  ]);
+  await Promise.all([ensureEntrySetIndexes(db), ensureSyncRunIndexes(db), ensureSyncWorkIndexes(db), ensureLedgerIndexes(db)]);
 }

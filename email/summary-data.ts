@@ -1,15 +1,17 @@
 // Reads what the summary email of a sync shows: the run, its company, and its problem entries (one query
 // on sync_entry_results, streamed, the first lines kept), plus the Personio names of those employees.
 import type { Db } from 'mongodb';
-import { collections, type CompanyDoc } from '../db/collections.js';
-import { payrollCollections, type EntryResultStatus, type SyncRunDoc } from '../db/payroll-collections.js';
+import { companyCollections, type CompanyDoc } from '../db/companies.js';
+import { findRun, syncRunCollections, type EntryResultStatus, type SyncRunDoc } from '../db/sync-runs.js';
+import { syncWorkCollections } from '../db/sync-work.js';
 import { createProblemCollector, exportLogUrl, MAX_PROBLEM_LINES, NOT_A_PROBLEM, type ProblemSummary, type SummaryInput } from './summary-model.js';
 
 /** Statuses whose employee was found in Personio, so a name is known. */
 const NAMED: ReadonlySet<EntryResultStatus> = new Set(['needs_manual_correction', 'failed', 'inactive', 'type_missing', 'type_not_allowed', 'pending']);
 
 export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_LINES): Promise<ProblemSummary> {
-  const { entryResults, personMatches } = payrollCollections(db);
+  const { entryResults } = syncRunCollections(db);
+  const { personMatches } = syncWorkCollections(db);
   const collector = createProblemCollector(limit);
   const cursor = entryResults
     .find(
@@ -54,9 +56,9 @@ export interface LoadedSummary {
 
 /** Everything the summary of `syncId` needs, or undefined when the sync or its company does not exist. */
 export async function loadSummary(db: Db, syncId: string, opts: { platformBaseUrl: string; companyId?: string }): Promise<LoadedSummary | undefined> {
-  const run = await payrollCollections(db).syncRuns.findOne({ _id: syncId });
+  const run = await findRun(db, syncId);
   if (!run || (opts.companyId !== undefined && run.companyId !== opts.companyId)) return undefined;
-  const company = await collections(db).companies.findOne({ _id: run.companyId });
+  const company = await companyCollections(db).companies.findOne({ _id: run.companyId });
   if (!company) return undefined;
   return { run, company, input: await summaryInputOf(db, run, company, opts.platformBaseUrl) };
 }

@@ -2,7 +2,7 @@
 // with what to do, new compensation types, the export-log link. Pure: no I/O, so it is easy to test.
 import { FailureType, personioFailureType } from '../contracts/failures.js';
 import type { Locale } from '../i18n/locale.js';
-import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/payroll-collections.js';
+import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/sync-runs.js';
 import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
 import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind } from './messages.js';
 

@@ -1,6 +1,6 @@
 // Sends the summary of one sync to the company's managers, once. Used by the sendSyncSummary activity.
 //
-// Idempotency: an insert-once receipt per sync (email/receipts.ts) is claimed before the SMTP send and
+// Idempotency: an insert-once receipt per sync (db/email-receipts.ts) is claimed before the SMTP send and
 // marked `sent` after it; a retried activity or a replayed step finds `sent` and sends nothing. Every
 // send of a sync carries the same Message-ID (<sync-summary.{syncId}@{sender domain}>).
 // The remaining window is a crash between the SMTP server's "250 accepted" and the `sent` write: the
@@ -10,11 +10,11 @@
 // Failures never fail the sync: SMTP errors are retried here with backoff (bounded in attempts and
 // time), then recorded as `failed` on the receipt and on the run (`run.email`), and returned, not thrown.
 import type { Db } from 'mongodb';
-import { collections } from '../db/collections.js';
-import { payrollCollections, type SyncRunDoc } from '../db/payroll-collections.js';
+import { companyCollections } from '../db/companies.js';
+import { findRun, saveEmailFailureUnlessSent, saveEmailStatus, type SyncRunDoc } from '../db/sync-runs.js';
 import type { Logger } from '../observability/logger.js';
 import { isPermanentSmtpError, senderDomain, type Mailer, type SentMail } from './mailer.js';
-import { claimReceipt, emailReceipts, settleReceipt } from './receipts.js';
+import { claimReceipt, emailReceipts, settleReceipt } from '../db/email-receipts.js';
 import { renderSyncSummary } from './render.js';
 import { summaryInputOf } from './summary-data.js';
 
@@ -52,7 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
 
 async function recordOnRun(db: Db, syncId: string, email: NonNullable<SyncRunDoc['email']>): Promise<void> {
-  await payrollCollections(db).syncRuns.updateOne({ _id: syncId }, { $set: { email } });
+  await saveEmailStatus(db, syncId, email);
 }
 
 /** Sends with retries; returns the accepted answer or the last error. */
@@ -84,10 +84,9 @@ async function sendWithRetry(
 
 export async function sendSyncSummary(deps: SummarySenderDeps, syncId: string): Promise<{ status: SummarySendStatus }> {
   const logger = deps.logger.child({ syncId, component: 'summary-email' });
-  const { syncRuns } = payrollCollections(deps.db);
   const receipts = emailReceipts(deps.db);
 
-  const run = await syncRuns.findOne({ _id: syncId });
+  const run = await findRun(deps.db, syncId);
   if (!run) {
     logger.warn('summary email skipped: unknown sync');
     return { status: 'skipped' };
@@ -107,7 +106,7 @@ export async function sendSyncSummary(deps: SummarySenderDeps, syncId: string): 
     await recordOnRun(deps.db, syncId, { status: 'skipped', at: new Date(), error: 'No mailer is configured for this worker.' });
     return { status: 'skipped' };
   }
-  const company = await collections(deps.db).companies.findOne({ _id: run.companyId });
+  const company = await companyCollections(deps.db).companies.findOne({ _id: run.companyId });
   const recipients = [...new Set((company?.managerEmails ?? []).map((e) => e.trim().toLowerCase()).filter(Boolean))];
   if (!company || recipients.length === 0) {
     logger.warn('summary email skipped: no recipients', { companyId: run.companyId });
@@ -180,8 +179,7 @@ export async function sendSyncSummarySafely(deps: SummarySenderDeps, syncId: str
     const message = describeError(error);
     deps.logger.error('summary email failed unexpectedly', { syncId, error: message });
     try {
-      // Never overwrite a recorded success (a rare path, so the non-_id filter is fine on FerretDB too).
-      await payrollCollections(deps.db).syncRuns.updateOne({ _id: syncId, 'email.status': { $ne: 'sent' } }, { $set: { email: { status: 'failed', at: new Date(), error: message } } });
+      await saveEmailFailureUnlessSent(deps.db, syncId, message);
     } catch {
       // Already logged; the sync's own outcome is unaffected.
     }

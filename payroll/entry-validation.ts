@@ -1,7 +1,7 @@
 // Validation of a period's entry list. Every row is checked and every problem reported; a list with any bad
 // row is rejected whole. Hand-written (no per-row zod parse) because 50,000 rows must validate in milliseconds.
 import { z } from 'zod';
-import type { PeriodEntry } from '../db/payroll-collections.js';
+import type { PeriodEntry } from './entries.js';
 import { decimalToCents } from './money.js';
 
 export const MAX_ENTRIES_PER_REQUEST = 50_000;

@@ -2,12 +2,13 @@
 // unmapped benefits get a ONE_TIME type named after them — found by name first, created at most once.
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import { MongoServerError, type Db } from 'mongodb';
-import { collections, type BenefitMapping } from '../../db/collections.js';
+import type { Db } from 'mongodb';
+import { companyCollections, saveResolvedMapping, type BenefitMapping } from '../../db/companies.js';
+import { claimTypeCreation } from '../../db/type-claims.js';
 import type { Locale } from '../../i18n/locale.js';
-import { payrollCollections, type CreatedCompensationType, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { saveCreatedTypes, type CreatedCompensationType, type SyncRunDoc } from '../../db/sync-runs.js';
 import { oneTimeTypeName, typesNamed, unsuitableReason } from '../../payroll/benefit-types.js';
-import { iterateEntries } from '../../payroll/entry-sets.js';
+import { iterateEntries } from '../../db/entry-sets.js';
 import { normalizeTypeName, type PersonioClient, type PersonioCompensationType } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
@@ -22,46 +23,6 @@ export type BenefitTypeResolution =
 export interface EnsureTypesResult {
   benefits: BenefitTypeResolution[];
   createdTypes: CreatedCompensationType[];
-}
-
-/** How long another sync's claim on creating a type is respected before it counts as abandoned. */
-const CLAIM_TTL_MS = 2 * 60_000;
-
-interface TypeClaimDoc {
-  _id: string;
-  syncId: string;
-  claimedAt: Date;
-}
-
-/** Two syncs of one company (different periods) must not both create the same type. */
-async function claimTypeCreation(db: Db, companyId: string, name: string, syncId: string): Promise<void> {
-  const claims = db.collection<TypeClaimDoc>('type_creation_claims');
-  const _id = `${companyId}:${normalizeTypeName(name)}`;
-  try {
-    await claims.insertOne({ _id, syncId, claimedAt: new Date() });
-  } catch (error) {
-    if (!(error instanceof MongoServerError) || error.code !== 11000) throw error;
-    const claim = await claims.findOne({ _id });
-    if (claim && claim.syncId !== syncId && Date.now() - claim.claimedAt.getTime() < CLAIM_TTL_MS) {
-      throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.syncId}; retrying`, FailureType.TypeCreationInProgress);
-    }
-    await claims.replaceOne({ _id }, { syncId, claimedAt: new Date() });
-  }
-}
-
-/** Saves a resolved type id into the company's mapping, unless someone mapped the benefit meanwhile. */
-async function saveResolvedMapping(db: Db, companyId: string, benefitKey: string, resolved: { typeId: string; how: 'created' | 'found_by_name' }, syncId: string): Promise<void> {
-  const { benefitMappings } = collections(db);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await benefitMappings.findOne({ _id: companyId });
-    if (!doc) return;
-    const mappings: BenefitMapping[] = doc.mappings.map((m) =>
-      m.benefitKey === benefitKey && m.compensationTypeId === null ? { ...m, compensationTypeId: resolved.typeId, resolvedBySyncId: syncId, resolvedHow: resolved.how } : m,
-    );
-    const result = await benefitMappings.replaceOne({ _id: companyId, version: doc.version }, { mappings, version: doc.version + 1, updatedAt: new Date() });
-    if (result.matchedCount === 1) return;
-  }
-  throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', FailureType.MappingConflict);
 }
 
 async function benefitKeysOfEntries(db: Db, setId: string, chunkCount: number): Promise<string[]> {
@@ -80,7 +41,8 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
     const existing = typesNamed(types, name).oneTime;
     if (existing) return { type: existing, how: 'found_by_name' as const };
     if (run.dryRun) return undefined;
-    await claimTypeCreation(deps.db, run.companyId, name, run._id);
+    const claim = await claimTypeCreation(deps.db, run.companyId, normalizeTypeName(name), run._id);
+    if (!claim.claimed) throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.bySyncId}; retrying`, FailureType.TypeCreationInProgress);
     // Listed again right before creating: a retry after a lost response finds the type it created.
     const again = typesNamed(await mapPersonioErrors(() => client.listCompensationTypes()), name).oneTime;
     if (again) return { type: again, how: 'found_by_name' as const };
@@ -96,11 +58,11 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
   async function ensureCompensationTypes(input: { syncId: string }): Promise<EnsureTypesResult> {
     const run = await loadRun(deps.db, input.syncId);
     const benefitKeys = await benefitKeysOfEntries(deps.db, requireEntrySet(run), run.entryChunkCount ?? 0);
-    const mappingsDoc = await collections(deps.db).benefitMappings.findOne({ _id: run.companyId });
+    const mappingsDoc = await companyCollections(deps.db).benefitMappings.findOne({ _id: run.companyId });
     const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
     const client = await personioClientFor(deps, run.companyId, 'sync');
     const types = await mapPersonioErrors(() => client.listCompensationTypes());
-    const locale = (await collections(deps.db).companies.findOne({ _id: run.companyId }, { projection: { locale: 1 } }))?.locale ?? 'de';
+    const locale = (await companyCollections(deps.db).companies.findOne({ _id: run.companyId }, { projection: { locale: 1 } }))?.locale ?? 'de';
     /** What a resolved type looks like in the report: its Personio name, and the other-category types of the benefit's name. */
     const reportOf = (benefitName: string, type: PersonioCompensationType) => {
       const sameName = typesNamed(types, benefitName)
@@ -150,12 +112,14 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
         benefits.push({ benefitKey, benefitName, status: 'would_create' });
         continue;
       }
-      if (!run.dryRun) await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how }, input.syncId);
+      if (!run.dryRun && !(await saveResolvedMapping(deps.db, run.companyId, benefitKey, { typeId: resolved.type.id, how: resolved.how, syncId: input.syncId }))) {
+        throw ApplicationFailure.retryable('The benefit mappings kept changing while saving a created type; retrying', FailureType.MappingConflict);
+      }
       types.push(resolved.type);
       benefits.push({ benefitKey, benefitName, status: 'ok', compensationTypeId: resolved.type.id });
       createdTypes.push({ benefitKey, benefitName, compensationTypeId: resolved.type.id, how: resolved.how, ...reportOf(benefitName, resolved.type) });
     }
-    await payrollCollections(deps.db).syncRuns.updateOne({ _id: input.syncId }, { $set: { createdTypes } });
+    await saveCreatedTypes(deps.db, input.syncId, createdTypes);
     return { benefits, createdTypes };
   }
 }

@@ -1,18 +1,19 @@
 // Closes a run in the export log: per-entry results, counts, money totals per benefit, final status.
-import { collections } from '../../db/collections.js';
-import { insertOnce } from '../../db/insert-once.js';
+import type { SyncCounts, SyncFailure, SyncStatus } from '../../contracts/sync.js';
+import { companyCollections } from '../../db/companies.js';
+import { iterateEntries } from '../../db/entry-sets.js';
 import {
-  payrollCollections,
+  idsOfSync,
+  saveEntryResults,
+  saveRunOutcome,
+  syncRunCollections,
   type BenefitTotal,
   type EntryResultStatus,
-  type ItemOutcome,
-  type PeriodEntry,
   type SyncEntryResultDoc,
-  type SyncItem,
   type SyncRunDoc,
-} from '../../db/payroll-collections.js';
-import type { SyncCounts, SyncFailure, SyncStatus } from '../../contracts/sync.js';
-import { iterateEntries } from '../../payroll/entry-sets.js';
+} from '../../db/sync-runs.js';
+import { syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
+import type { PeriodEntry } from '../../payroll/entries.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadRun, withHeartbeat } from './sync-context.js';
 
@@ -30,15 +31,13 @@ export interface FinishSyncResult {
 }
 
 export function createFinishSyncActivity(deps: ActivityDeps) {
-  const p = payrollCollections(deps.db);
-
-  /** The documents of one sync in a collection keyed `${syncId}:${n}`: one `_id` range scan, not a lookup per chunk. */
-  const ofSync = (syncId: string) => ({ _id: { $gt: `${syncId}:`, $lt: `${syncId};` } });
+  const work = syncWorkCollections(deps.db);
+  const { entryResults } = syncRunCollections(deps.db);
 
   /** Per-entry results of pushed items, from the chunk outcomes (an unfinished chunk leaves its entries `pending`). */
   async function writeItemResults(run: SyncRunDoc): Promise<ItemOutcome[]> {
     if (!run.plan || run.plan.chunksTotal === 0) return [];
-    const [plans, chunkResults] = await Promise.all([p.chunkPlans.find(ofSync(run._id)).toArray(), p.chunkResults.find(ofSync(run._id)).toArray()]);
+    const [plans, chunkResults] = await Promise.all([work.chunkPlans.find(idsOfSync(run._id)).toArray(), work.chunkResults.find(idsOfSync(run._id)).toArray()]);
     const outcomes = new Map(chunkResults.flatMap((result) => result.outcomes.map((o) => [o.itemKey, o] as const)));
     const byItem = new Map<string, { item: SyncItem; outcome?: ItemOutcome }>();
     for (const plan of plans) {
@@ -55,7 +54,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       const owner = itemOfEntry.get(entry.index);
       if (owner) results.push(resultOf(run, entry, owner.item, owner.outcome));
     }
-    await insertOnce(p.entryResults, results);
+    await saveEntryResults(deps.db, results);
     return [...byItem.values()].map((v) => v.outcome).filter((o): o is ItemOutcome => o !== undefined);
   }
 
@@ -66,15 +65,15 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
   async function finishSync(input: FinishSyncInput): Promise<FinishSyncResult> {
     const run = await loadRun(deps.db, input.syncId);
     const outcomes = await writeItemResults(run);
-    const matches = await p.personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
+    const matches = await work.personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
     const itemCount = (status: ItemOutcome['status']) => outcomes.filter((o) => o.status === status).length;
-    const mappings = (await collections(deps.db).benefitMappings.findOne({ _id: run.companyId }))?.mappings ?? [];
+    const mappings = (await companyCollections(deps.db).benefitMappings.findOne({ _id: run.companyId }))?.mappings ?? [];
 
     const totals = new Map<string, BenefitTotal>();
     let entriesNotMatched = 0;
     let entriesTransferred = 0;
     let entriesPending = 0;
-    for await (const result of p.entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) {
+    for await (const result of entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) {
       const mapping = mappings.find((m) => m.benefitKey === result.benefitKey);
       const total = totals.get(result.benefitKey) ?? {
         benefitKey: result.benefitKey,
@@ -119,19 +118,12 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
     else if (!run.dryRun && entriesTransferred === 0) status = 'failed';
     else status = 'partially_failed';
 
-    await p.syncRuns.updateOne(
-      { _id: input.syncId },
-      {
-        $set: {
-          status,
-          counts,
-          totals: [...totals.values()].sort((a, b) => a.benefitKey.localeCompare(b.benefitKey)),
-          finishedAt: new Date(),
-          'progress.phase': 'done',
-          ...(input.failure ? { failure: input.failure } : {}),
-        },
-      },
-    );
+    await saveRunOutcome(deps.db, input.syncId, {
+      status,
+      counts,
+      totals: [...totals.values()].sort((a, b) => a.benefitKey.localeCompare(b.benefitKey)),
+      ...(input.failure ? { failure: input.failure } : {}),
+    });
     deps.logger.info('sync finished', { syncId: input.syncId, companyId: run.companyId, period: run.period, status, dryRun: run.dryRun });
     return { status, counts };
   }

@@ -1,15 +1,9 @@
 // Turns the period's entries into compensation items: one per (person, type), summing the entries of
 // benefits mapped to the same type. Entries that cannot be pushed get their final result here.
-import { insertOnce } from '../../db/insert-once.js';
-import {
-  payrollCollections,
-  type SyncChunkPlanDoc,
-  type SyncEntryResultDoc,
-  type SyncItem,
-  type SyncPersonMatchDoc,
-} from '../../db/payroll-collections.js';
+import { iterateEntries } from '../../db/entry-sets.js';
+import { saveEntryResults, savePlan, type SyncEntryResultDoc } from '../../db/sync-runs.js';
+import { chunkDocId, saveChunkPlans, syncWorkCollections, type SyncChunkPlanDoc, type SyncItem, type SyncPersonMatchDoc } from '../../db/sync-work.js';
 import { chunkSizeFor } from '../../payroll/chunking.js';
-import { iterateEntries } from '../../payroll/entry-sets.js';
 import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
 import type { ActivityDeps } from '../deps.js';
@@ -37,8 +31,7 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
   async function planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {
     const run = await loadRun(deps.db, input.syncId);
     if (run.plan) return run.plan;
-    const p = payrollCollections(deps.db);
-    const matches = new Map((await p.personMatches.find({ syncId: input.syncId }).toArray()).map((m) => [m.email, m]));
+    const matches = new Map((await syncWorkCollections(deps.db).personMatches.find({ syncId: input.syncId }).toArray()).map((m) => [m.email, m]));
     const benefits = new Map(input.benefits.map((b) => [b.benefitKey, b]));
     const effectiveFrom = periodEffectiveDate(run.period);
 
@@ -94,12 +87,12 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
     const chunks: SyncChunkPlanDoc[] = [];
     for (let i = 0; i < ordered.length; i += chunkSize) {
       const chunkNo = i / chunkSize;
-      chunks.push({ _id: `${input.syncId}:${chunkNo}`, syncId: input.syncId, chunkNo, items: ordered.slice(i, i + chunkSize) });
+      chunks.push({ _id: chunkDocId(input.syncId, chunkNo), syncId: input.syncId, chunkNo, items: ordered.slice(i, i + chunkSize) });
     }
-    await insertOnce(p.entryResults, finalResults);
-    await insertOnce(p.chunkPlans, chunks, 100);
+    await saveEntryResults(deps.db, finalResults);
+    await saveChunkPlans(deps.db, chunks);
     const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length };
-    await p.syncRuns.updateOne({ _id: input.syncId }, { $set: { plan } });
+    await savePlan(deps.db, input.syncId, plan);
     return plan;
   }
 }

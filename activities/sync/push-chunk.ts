@@ -2,15 +2,15 @@
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { insertOnce } from '../../db/insert-once.js';
-import { payrollCollections, type ItemOutcome, type SyncItem, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
+import type { SyncRunDoc } from '../../db/sync-runs.js';
+import { chunkDocId, saveChunkResult, syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
 import { compensationComment, markerOf } from '../../payroll/item-key.js';
 import { decideItem, findOwnPost, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { mapPersonioErrors, toActivityFailure } from '../personio-failure.js';
-import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from './ledger.js';
 import { forEachLimited, loadRun, withHeartbeat } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
@@ -51,7 +51,7 @@ interface PlannedPost {
 }
 
 export function createPushChunkActivity(deps: ActivityDeps) {
-  const p = payrollCollections(deps.db);
+  const work = syncWorkCollections(deps.db);
 
   /** Posts one compensation; a lost answer is reconciled in place (look first, then post again). */
   async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[]): Promise<ItemOutcome> {
@@ -144,15 +144,15 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   };
 
   async function pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
-    const chunkId = `${input.syncId}:${input.chunkNo}`;
+    const chunkId = chunkDocId(input.syncId, input.chunkNo);
     // Only a retried attempt can find its result written; a first attempt skips the lookup (on FerretDB a
     // miss scans the collection). Should a first attempt redo a finished chunk anyway (a workflow reset),
     // the ledger makes the redo post nothing twice and the first result is kept.
     const retried = Context.current().info.attempt > 1;
     const [done, run, plan] = await Promise.all([
-      retried ? p.chunkResults.findOne({ _id: chunkId }) : null,
+      retried ? work.chunkResults.findOne({ _id: chunkId }) : null,
       loadRun(deps.db, input.syncId),
-      p.chunkPlans.findOne({ _id: chunkId }),
+      work.chunkPlans.findOne({ _id: chunkId }),
     ]);
     if (done) return summarize(done.outcomes);
     if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, FailureType.ChunkNotFound);
@@ -198,7 +198,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       }
     }
     // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
-    await insertOnce(p.chunkResults, [{ _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() }]);
+    await saveChunkResult(deps.db, { _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() });
     return summarize(outcomes);
   }
 }

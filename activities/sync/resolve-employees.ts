@@ -1,8 +1,7 @@
 // Finds every employee of the period's entries in Personio by email, in batches, resumable.
 import { Context } from '@temporalio/activity';
-import { insertOnce } from '../../db/insert-once.js';
-import { payrollCollections, type SyncPersonMatchDoc } from '../../db/payroll-collections.js';
-import { iterateEntries } from '../../payroll/entry-sets.js';
+import { savePersonMatches, syncWorkCollections, type SyncPersonMatchDoc } from '../../db/sync-work.js';
+import { iterateEntries } from '../../db/entry-sets.js';
 import { matchPersonsByEmail, type FindPersonsByEmailResult } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
@@ -32,7 +31,7 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
   async function resolveEmployees(input: { syncId: string }): Promise<ResolveEmployeesResult> {
     const run = await loadRun(deps.db, input.syncId);
     const setId = requireEntrySet(run);
-    const { personMatches } = payrollCollections(deps.db);
+    const { personMatches } = syncWorkCollections(deps.db);
     const emails = new Set<string>();
     for await (const entry of iterateEntries(deps.db, setId, run.entryChunkCount ?? 0)) emails.add(entry.employeeEmail);
 
@@ -55,7 +54,7 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
           docs.push({ ...base, outcome: person.status === 'INACTIVE' ? 'inactive' : 'matched', personId: person.id, ...(name ? { name } : {}) });
         }
       }
-      await insertOnce(personMatches, docs);
+      await savePersonMatches(deps.db, docs);
       resolved += batch.length;
       Context.current().heartbeat({ resolved, total: emails.size });
     };

@@ -2,10 +2,10 @@
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from 'mongodb';
-import { payrollCollections, type SyncRunDoc } from '../../db/payroll-collections.js';
+import { findRun, type SyncRunDoc } from '../../db/sync-runs.js';
 
 export async function loadRun(db: Db, syncId: string): Promise<SyncRunDoc> {
-  const run = await payrollCollections(db).syncRuns.findOne({ _id: syncId });
+  const run = await findRun(db, syncId);
   if (!run) throw ApplicationFailure.nonRetryable(`Sync ${syncId} does not exist`, FailureType.SyncNotFound);
   return run;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { CompensationTypeOption } from '../../contracts/connection-test.js';
-import { collections, type BenefitMapping } from '../../db/collections.js';
+import { companyCollections, replaceBenefitMappings, type BenefitMapping } from '../../db/companies.js';
 import { requireCompany } from '../company-guard.js';
 import { fetchCompensationTypes } from '../compensation-types.js';
 import type { ApiDeps } from '../deps.js';
@@ -36,7 +36,7 @@ export function unmappableTypes(mappings: readonly BenefitMapping[], types: read
 }
 
 export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  const { benefitMappings } = collections(deps.db);
+  const { benefitMappings } = companyCollections(deps.db);
 
   app.openapi(
     createRoute({
@@ -71,12 +71,7 @@ export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): v
           });
         }
       }
-      // One document per company: the whole set is replaced atomically, never half written.
-      await benefitMappings.updateOne(
-        { _id: companyId },
-        { $set: { mappings, updatedAt: new Date() }, $inc: { version: 1 } },
-        { upsert: true },
-      );
+      await replaceBenefitMappings(deps.db, companyId, mappings);
       return c.json(mappings, 200);
     },
   );

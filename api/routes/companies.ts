@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from 'mongodb';
-import { collections, type CompanyDoc } from '../../db/collections.js';
+import { companyCollections, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
 import { saveCredentials } from '../../security/credentials-store.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
@@ -8,7 +8,7 @@ import { companyParams, problemResponses } from '../schemas/common.js';
 import { companyInputSchema, companySchema, credentialsInputSchema } from '../schemas/company.js';
 
 async function companyView(db: Db, company: CompanyDoc) {
-  const creds = await collections(db).personioCredentials.findOne({ _id: company._id }, { projection: { clientId: 1 } });
+  const creds = await companyCollections(db).personioCredentials.findOne({ _id: company._id }, { projection: { clientId: 1 } });
   return {
     companyId: company._id,
     name: company.name,
@@ -26,8 +26,6 @@ async function companyView(db: Db, company: CompanyDoc) {
 const json = (schema: typeof companySchema, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  const { companies } = collections(deps.db);
-
   app.openapi(
     createRoute({
       method: 'put',
@@ -40,14 +38,7 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     async (c) => {
       const { companyId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const now = new Date();
-      const company = await companies.findOneAndUpdate(
-        { _id: companyId },
-        { $set: { ...input, updatedAt: now }, $setOnInsert: { createdAt: now } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      if (!company) throw new Error('upsert returned no document');
-      return c.json(await companyView(deps.db, company), 200);
+      return c.json(await companyView(deps.db, await upsertCompany(deps.db, companyId, input)), 200);
     },
   );
 
@@ -82,11 +73,7 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
       const company = await requireCompany(deps.db, companyId);
       await saveCredentials(deps.db, deps.cipher, companyId, input);
       // A previous test result says nothing about new credentials.
-      const updated = await companies.findOneAndUpdate(
-        { _id: companyId },
-        { $set: { updatedAt: new Date() }, $unset: { lastConnectionTest: '' } },
-        { returnDocument: 'after' },
-      );
+      const updated = await forgetConnectionTest(deps.db, companyId);
       return c.json(await companyView(deps.db, updated ?? company), 200);
     },
   );

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { payrollCollections } from '../../db/payroll-collections.js';
+import { syncRunCollections } from '../../db/sync-runs.js';
 import type { ApiDeps } from '../deps.js';
 import { problemResponses } from '../schemas/common.js';
 import { syncSummarySchema } from '../schemas/payroll-syncs.js';
@@ -27,7 +27,7 @@ export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void 
     async (c) => {
       const query = c.req.valid('query');
       const statuses = query.status.split(',') as ('failed' | 'partially_failed')[];
-      const runs = await payrollCollections(deps.db)
+      const runs = await syncRunCollections(deps.db)
         .syncRuns.find({ status: { $in: statuses } })
         .sort({ startedAt: -1 })
         .limit(query.limit)

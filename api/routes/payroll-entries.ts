@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { collections } from '../../db/collections.js';
+import { companyCollections } from '../../db/companies.js';
 import { centsToDecimalString } from '../../payroll/money.js';
-import { readActiveEntrySet, readEntryPage, storeEntrySet, totalsByBenefit } from '../../payroll/entry-sets.js';
+import { readActiveEntrySet, readEntryPage, storeEntrySet } from '../../db/entry-sets.js';
+import { totalsByBenefit } from '../../payroll/entries.js';
 import { MAX_LISTED_ERRORS, validateEntries } from '../../payroll/entry-validation.js';
 import { isPeriod } from '../../payroll/period.js';
 import { requireCompany } from '../company-guard.js';
@@ -27,7 +28,7 @@ function requirePeriod(period: string): void {
 }
 
 export function registerPayrollEntryRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  const { benefitMappings } = collections(deps.db);
+  const { benefitMappings } = companyCollections(deps.db);
 
   app.openapi(
     createRoute({

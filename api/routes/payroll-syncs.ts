@@ -1,7 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Filter } from 'mongodb';
-import { payrollCollections, type SyncRunDoc } from '../../db/payroll-collections.js';
-import { readActiveEntrySet } from '../../payroll/entry-sets.js';
+import { hasCredentials } from '../../db/companies.js';
+import { syncRunCollections, type SyncRunDoc } from '../../db/sync-runs.js';
+import { readActiveEntrySet } from '../../db/entry-sets.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
@@ -40,12 +41,11 @@ function decodeCursor(value: string): Cursor {
 }
 
 export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  const { syncRuns } = payrollCollections(deps.db);
+  const { syncRuns } = syncRunCollections(deps.db);
   const viewConfig = { temporalUiUrl: deps.config.temporalUiUrl, temporalNamespace: deps.config.temporalNamespace };
 
   async function start(request: StartSyncRequest) {
-    const hasCredentials = await deps.db.collection('personio_credentials').countDocuments({ _id: request.companyId as never }, { limit: 1 });
-    if (!hasCredentials) throw new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
+    if (!(await hasCredentials(deps.db, request.companyId))) throw new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
     const entries = await readActiveEntrySet(deps.db, request.companyId, request.period);
     if (!entries || entries.entryCount === 0) {
       throw new ApiProblem(409, 'No entries for this period', {

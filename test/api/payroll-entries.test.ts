@@ -1,15 +1,16 @@
 // A period's entries over real HTTP: exact cents, whole-set replacement, every bad row reported, and the
 // store's crash safety (chunks first, then one pointer switch).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_CHUNK_SIZE, type PeriodEntry } from '../../db/payroll-collections.js';
 import {
+  ENTRY_CHUNK_SIZE,
   activateEntrySet,
   iterateEntries,
   readActiveEntrySet,
   readEntryChunk,
   storeEntrySet,
   writeEntryChunks,
-} from '../../payroll/entry-sets.js';
+} from '../../db/entry-sets.js';
+import type { PeriodEntry } from '../../payroll/entries.js';
 import { MAX_ENTRIES_PER_REQUEST, validateEntries } from '../../payroll/entry-validation.js';
 import { startHarness, type Harness } from '../support/harness.js';
 

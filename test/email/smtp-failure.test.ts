@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendSummaryActivity } from '../../activities/send-summary.js';
 import { createSmtpMailer } from '../../email/mailer.js';
-import { emailReceipts } from '../../email/receipts.js';
+import { emailReceipts } from '../../db/email-receipts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
 import { stack } from '../support/stack.js';

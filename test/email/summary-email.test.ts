@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendSummaryActivity } from '../../activities/send-summary.js';
-import { payrollCollections, type SyncRunDoc } from '../../db/payroll-collections.js';
-import { claimReceipt, emailReceipts, settleReceipt } from '../../email/receipts.js';
+import { syncRunCollections, type SyncRunDoc } from '../../db/sync-runs.js';
+import { claimReceipt, emailReceipts, settleReceipt } from '../../db/email-receipts.js';
 import { formatMoney } from '../../email/format.js';
 import { HARNESS_PLATFORM_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { ALL_SCOPES } from '../../sandbox/index.js';
@@ -241,7 +241,7 @@ describe('summary email idempotency', () => {
   it('concurrent first sends of one sync: exactly one mail', async () => {
     const s = await createScenario(h, { employees: 2, benefits: 1 });
     const sync = await runSync(h, s);
-    const runs = payrollCollections(h.db).syncRuns;
+    const runs = syncRunCollections(h.db).syncRuns;
     const original = (await runs.findOne({ _id: sync.syncId })) as SyncRunDoc;
     // A second finished run of the same company whose summary was never sent (as after a crash before the claim).
     const twinId = randomUUID();
@@ -257,7 +257,7 @@ describe('summary email idempotency', () => {
   it('takes over a claim whose attempt died (expired lease), and waits for a live one', async () => {
     const s = await createScenario(h, { employees: 1, benefits: 1 });
     const sync = await runSync(h, s);
-    const runs = payrollCollections(h.db).syncRuns;
+    const runs = syncRunCollections(h.db).syncRuns;
     const original = (await runs.findOne({ _id: sync.syncId })) as SyncRunDoc;
     const receipts = emailReceipts(h.db);
 

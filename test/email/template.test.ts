@@ -1,6 +1,6 @@
 // The escaping template language, the summary model (problems, cap, advice) and the compiled templates.
 import { describe, expect, it } from 'vitest';
-import type { SyncRunDoc } from '../../db/payroll-collections.js';
+import type { SyncRunDoc } from '../../db/sync-runs.js';
 import { renderSyncSummary } from '../../email/render.js';
 import { buildSummaryModel, classifyProblem, createProblemCollector, MAX_PROBLEM_LINES, type ProblemEntry, type SummaryInput } from '../../email/summary-model.js';
 import { compileTemplate, escapeHtml, noEscape, TemplateError } from '../../email/template.js';

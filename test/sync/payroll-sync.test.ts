@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { payrollCollections } from '../../db/payroll-collections.js';
+import { syncRunCollections } from '../../db/sync-runs.js';
+import { syncWorkCollections } from '../../db/sync-work.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import {
@@ -194,7 +195,7 @@ describe('payroll sync', () => {
     const first = await runSync(h, s);
     expect(first.status).toBe('succeeded');
     // Replay the end of that sync as if one chunk's outcome had never been written (a lost write).
-    const p = payrollCollections(h.db);
+    const p = { ...syncRunCollections(h.db), ...syncWorkCollections(h.db) };
     const syncId = randomUUID();
     const { _id: _firstId, counts: _c, totals: _t, finishedAt: _f, ...run } = (await p.syncRuns.findOne({ _id: first.syncId }))!;
     await p.syncRuns.insertOne({ ...run, _id: syncId, status: 'running', workflowId: `${run.workflowId}-replayed` });

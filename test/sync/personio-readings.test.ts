@@ -2,7 +2,7 @@
 // sync per reading: the right employees are found, only ONE_TIME types are posted to, a lost answer is found
 // again whatever the comment, and a listing that cannot be trusted stops the push instead of paying twice.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { payrollCollections } from '../../db/payroll-collections.js';
+import { ledgerCollection } from '../../db/ledger.js';
 import { ALL_SCOPES, type AdminPerson } from '../../sandbox/index.js';
 import { HARNESS_RATE_LIMIT_WINDOW_MS, startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, putEntries, runSync, type ScenarioEntry } from '../support/payroll-scenario.js';
@@ -165,7 +165,7 @@ describe('finding a lost answer again', () => {
     const first = await runSync(h, s);
     expect(first.counts.compensationsCreated).toBe(25);
     // The worker died after its POSTs and before recording them: the ledger holds only the pending records.
-    await payrollCollections(h.db).ledger.deleteMany({ companyId: s.companyId, kind: 'pushed' });
+    await ledgerCollection(h.db).deleteMany({ companyId: s.companyId, kind: 'pushed' });
     await h.admin.addFault({ method: 'GET', path: '/v2/compensations', kind: 'repeat_cursor', count: 1 });
     const postsBefore = await posts();
     const second = await runSync(h, s);

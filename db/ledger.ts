@@ -1,9 +1,37 @@
-// The append-only push ledger of one item, read and written by _id only.
-import type { Db } from 'mongodb';
-import { insertOnce } from '../../db/insert-once.js';
-import { payrollCollections, type LedgerDoc, type SyncItem } from '../../db/payroll-collections.js';
-import { markerOf } from '../../payroll/item-key.js';
-import type { ItemLedger } from '../../payroll/reconcile.js';
+// The push ledger: what was posted to Personio, append-only, read and written by _id only, with the markers that
+// tell whether a chunk's items can have a ledger at all.
+import type { Collection, Db } from 'mongodb';
+import { markerOf } from '../payroll/item-key.js';
+import type { ItemLedger } from '../payroll/reconcile.js';
+import { insertOnce } from './insert-once.js';
+import type { SyncItem } from './sync-work.js';
+
+/**
+ * The push ledger, append-only. `${itemKey}:${seq}:pending` is inserted before a POST, `${itemKey}:${seq}`
+ * (the pushed fact, with Personio's id) after it; seq 0 is the original, 1.. are corrections. A key not
+ * known as pushed is reconciled against Personio before anything is posted.
+ */
+export interface LedgerDoc {
+  _id: string;
+  kind: 'pending' | 'pushed';
+  itemKey: string;
+  seq: number;
+  companyId: string;
+  period: string;
+  personId: string;
+  compensationTypeId: string;
+  amountCents: number;
+  currency: string;
+  effectiveFrom: string;
+  marker: string;
+  syncId: string;
+  personioCompensationId?: string;
+  /** Pushed facts found in Personio by reconciliation rather than seen in a POST answer. */
+  reconciled?: boolean;
+  createdAt: Date;
+}
+
+export const ledgerCollection = (db: Db): Collection<LedgerDoc> => db.collection<LedgerDoc>('push_ledger');
 
 export const pushedId = (itemKey: string, seq: number) => `${itemKey}:${seq}`;
 export const pendingId = (itemKey: string, seq: number) => `${itemKey}:${seq}:pending`;
@@ -66,7 +94,7 @@ export async function markChunkStarted(db: Db, chunkId: string): Promise<void> {
 export async function readChunkLedgers(db: Db, ctx: LedgerContext, chunkId: string, items: SyncItem[]): Promise<ItemLedger[]> {
   const ledgers: ItemLedger[] = items.map(() => ({ pushed: [] }));
   if (await ledgerCertainlyEmpty(db, ctx, chunkId)) return ledgers;
-  const { ledger } = payrollCollections(db);
+  const ledger = ledgerCollection(db);
   let open = items.map((_, index) => index);
   for (let first = 0; open.length > 0; first += SEQS_PER_ROUND) {
     const ids = open.flatMap((index) =>
@@ -136,7 +164,7 @@ export interface PushedFact {
 export async function recordPending(db: Db, ctx: LedgerContext, posts: PendingPost[]): Promise<void> {
   if (posts.length === 0) return;
   await markPeriod(db, ctx);
-  await insertOnce(payrollCollections(db).ledger, posts.map((post) => ledgerDoc(ctx, post.item, 'pending', post.seq, post.amountCents)));
+  await insertOnce(ledgerCollection(db), posts.map((post) => ledgerDoc(ctx, post.item, 'pending', post.seq, post.amountCents)));
 }
 
 /**
@@ -147,9 +175,18 @@ export async function recordPushed(db: Db, ctx: LedgerContext, facts: PushedFact
   if (facts.length === 0) return;
   await markPeriod(db, ctx);
   await insertOnce(
-    payrollCollections(db).ledger,
+    ledgerCollection(db),
     facts.map((fact) =>
       ledgerDoc(ctx, fact.item, 'pushed', fact.seq, fact.amountCents, { personioCompensationId: fact.personioCompensationId, ...(fact.reconciled ? { reconciled: true } : {}) }),
     ),
   );
+}
+
+export async function ensureLedgerIndexes(db: Db): Promise<void> {
+  await ledgerCollection(db).createIndex({ companyId: 1, period: 1 });
+}
+
+/** Every ledger document of a company's period (tests and drills compare it with Personio). */
+export async function readPeriodLedger(db: Db, companyId: string, period: string): Promise<LedgerDoc[]> {
+  return ledgerCollection(db).find({ companyId, period }).toArray();
 }

@@ -11,9 +11,47 @@
 // that set's chunks. (Nothing cleans them up yet; a cleanup must spare sets referenced by sync runs.)
 // Chunk N holds the entries at positions N*ENTRY_CHUNK_SIZE … N*ENTRY_CHUNK_SIZE+ENTRY_CHUNK_SIZE-1, and an
 // entry's `index` is its position, so the page reader can go straight to the right chunks.
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { ENTRY_CHUNK_SIZE, payrollCollections, type PeriodEntry, type PeriodEntryChunkDoc } from '../db/payroll-collections.js';
+import type { PeriodEntry } from '../payroll/entries.js';
+
+/**
+ * The active entry set of a period. Entries live in chunks of an immutable set; a PUT writes a new set,
+ * then switches `activeSetId` in one single-document write, so readers never see half a set.
+ */
+export interface PeriodEntrySetDoc {
+  _id: string; // `${companyId}:${period}`
+  companyId: string;
+  period: string;
+  activeSetId: string;
+  entryCount: number;
+  chunkCount: number;
+  currency: string;
+  updatedAt: Date;
+}
+
+export interface PeriodEntryChunkDoc {
+  _id: string; // `${setId}:${chunkNo}`
+  setId: string;
+  companyId: string;
+  period: string;
+  chunkNo: number;
+  entries: PeriodEntry[];
+  createdAt: Date;
+}
+
+export const ENTRY_CHUNK_SIZE = 1000;
+
+export function entrySetCollections(db: Db): { entrySets: Collection<PeriodEntrySetDoc>; entryChunks: Collection<PeriodEntryChunkDoc> } {
+  return {
+    entrySets: db.collection<PeriodEntrySetDoc>('period_entry_sets'),
+    entryChunks: db.collection<PeriodEntryChunkDoc>('period_entry_chunks'),
+  };
+}
+
+export async function ensureEntrySetIndexes(db: Db): Promise<void> {
+  await entrySetCollections(db).entryChunks.createIndex({ setId: 1, chunkNo: 1 });
+}
 
 export interface ActiveEntrySet {
   setId: string;
@@ -24,12 +62,6 @@ export interface ActiveEntrySet {
 
 export interface StoredEntrySet extends ActiveEntrySet {
   updatedAt: Date;
-}
-
-export interface BenefitEntryTotal {
-  benefitKey: string;
-  entries: number;
-  amountCents: number;
 }
 
 export const entrySetDocId = (companyId: string, period: string): string => `${companyId}:${period}`;
@@ -49,7 +81,7 @@ export async function writeEntryChunks(
   entries: readonly PeriodEntry[],
   setId: string = randomUUID(),
 ): Promise<{ setId: string; chunkCount: number }> {
-  const { entryChunks } = payrollCollections(db);
+  const { entryChunks } = entrySetCollections(db);
   const chunkCount = Math.ceil(entries.length / ENTRY_CHUNK_SIZE);
   const createdAt = new Date();
   for (let first = 0; first < chunkCount; first += CHUNKS_PER_WRITE) {
@@ -73,7 +105,7 @@ export async function writeEntryChunks(
 /** Points the period at a fully written set: one single-document upsert, the commit point of a PUT. */
 export async function activateEntrySet(db: Db, companyId: string, period: string, set: ActiveEntrySet): Promise<StoredEntrySet> {
   const updatedAt = new Date();
-  await payrollCollections(db).entrySets.updateOne(
+  await entrySetCollections(db).entrySets.updateOne(
     { _id: entrySetDocId(companyId, period) },
     {
       $set: {
@@ -108,14 +140,14 @@ export async function storeEntrySet(
 
 /** The set the period's readers must use, or undefined when no entries were ever stored for it. */
 export async function readActiveEntrySet(db: Db, companyId: string, period: string): Promise<StoredEntrySet | undefined> {
-  const doc = await payrollCollections(db).entrySets.findOne({ _id: entrySetDocId(companyId, period) });
+  const doc = await entrySetCollections(db).entrySets.findOne({ _id: entrySetDocId(companyId, period) });
   if (!doc) return undefined;
   return { setId: doc.activeSetId, entryCount: doc.entryCount, chunkCount: doc.chunkCount, currency: doc.currency, updatedAt: doc.updatedAt };
 }
 
 /** The entries of one chunk of a set. Throws when the chunk does not exist (a chunkNo ≥ chunkCount, or lost data). */
 export async function readEntryChunk(db: Db, setId: string, chunkNo: number): Promise<PeriodEntry[]> {
-  const doc = await payrollCollections(db).entryChunks.findOne({ _id: entryChunkDocId(setId, chunkNo) }, { projection: { entries: 1 } });
+  const doc = await entrySetCollections(db).entryChunks.findOne({ _id: entryChunkDocId(setId, chunkNo) }, { projection: { entries: 1 } });
   if (!doc) throw new Error(`entry chunk ${chunkNo} of set ${setId} does not exist`);
   return doc.entries;
 }
@@ -140,17 +172,4 @@ export async function readEntryPage(db: Db, set: Pick<ActiveEntrySet, 'setId' | 
     page.push(...chunk.slice(Math.max(offset - base, 0), end - base));
   }
   return page;
-}
-
-/** Per-benefit count and sum, sorted by benefitKey. Integer cents: 50,000 × 1,000,000.00 stays a safe integer. */
-export function totalsByBenefit(entries: Iterable<PeriodEntry>): BenefitEntryTotal[] {
-  const totals = new Map<string, BenefitEntryTotal>();
-  for (const entry of entries) {
-    const total = totals.get(entry.benefitKey);
-    if (total) {
-      total.entries += 1;
-      total.amountCents += entry.amountCents;
-    } else totals.set(entry.benefitKey, { benefitKey: entry.benefitKey, entries: 1, amountCents: entry.amountCents });
-  }
-  return [...totals.values()].sort((a, b) => (a.benefitKey < b.benefitKey ? -1 : a.benefitKey > b.benefitKey ? 1 : 0));
 }
