@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from './activities/index.js';
+import { heartbeatingInterceptors } from './activities/interceptors.js';
 import { parseEnv, workerEnvSchema } from './config/env.js';
 import { temporalConnectSettings } from './config/temporal.js';
 import { createWorkerDeps } from './activities/deps.js';
@@ -38,6 +39,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    interceptors: { activity: [heartbeatingInterceptors()] },
     ...workflowSource(opts),
     maxConcurrentActivityTaskExecutions: 50,
     ...opts.tuning,

@@ -3,13 +3,12 @@ import type { CompensationTypeOption, CompensationTypesInput } from '../contract
 import { unsuitableReason } from '../payroll/benefit-types.js';
 import type { ActivityDeps } from './deps.js';
 import { personioClientFor } from './personio-access.js';
-import { mapPersonioErrors } from './personio-failure.js';
 
 export function createCompensationTypeActivities(deps: ActivityDeps) {
   return {
     async listPersonioCompensationTypes(input: CompensationTypesInput): Promise<CompensationTypeOption[]> {
       const client = await personioClientFor(deps, input.companyId, 'interactive');
-      const types = await mapPersonioErrors(() => client.listCompensationTypes());
+      const types = await client.listCompensationTypes();
       return types
         .map((t) => {
           const unsuitable = unsuitableReason(t);

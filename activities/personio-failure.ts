@@ -1,4 +1,4 @@
-// Personio errors become Temporal failures once, here: retryable ones are retried by Temporal's policy,
+// Personio errors become Temporal failures once, here (applied to every activity by activities/interceptors.ts): retryable ones are retried by Temporal's policy,
 // the others fail fast. Details carry the kind, status, trace id and missing scope — never a secret.
 import { personioFailureType } from '../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -28,12 +28,4 @@ export function toActivityFailure(error: unknown): unknown {
     details: [details],
     ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
   });
-}
-
-export async function mapPersonioErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toActivityFailure(error);
-  }
 }

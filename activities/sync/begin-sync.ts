@@ -5,7 +5,6 @@ import { findRun, recordRunBegun } from '../../db/sync-runs.js';
 import type { PayrollSyncInput } from '../../contracts/sync.js';
 import { readActiveEntrySet } from '../../db/entry-sets.js';
 import type { ActivityDeps } from '../deps.js';
-import { withHeartbeat } from './sync-context.js';
 
 export type BeginSyncInput = PayrollSyncInput & { workflowId: string; runId: string };
 
@@ -16,7 +15,7 @@ export interface BeginSyncResult {
 export function createBeginSyncActivity(deps: ActivityDeps) {
   return {
     /** Records the run in the export log and pins the entry set it works on. Idempotent. */
-    beginSync: (input: BeginSyncInput): Promise<BeginSyncResult> => withHeartbeat(() => beginSync(input)),
+    beginSync: (input: BeginSyncInput): Promise<BeginSyncResult> => beginSync(input),
   };
 
   async function beginSync(input: BeginSyncInput): Promise<BeginSyncResult> {

@@ -12,8 +12,7 @@ import { iterateEntries } from '../../db/entry-sets.js';
 import { normalizeTypeName, type PersonioClient, type PersonioCompensationType } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
-import { mapPersonioErrors } from '../personio-failure.js';
-import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
+import { loadRun, requireEntrySet } from './sync-context.js';
 
 export type BenefitTypeResolution =
   | { benefitKey: string; benefitName: string; status: 'ok'; compensationTypeId: string }
@@ -44,15 +43,15 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
     const claim = await claimTypeCreation(deps.db, run.companyId, normalizeTypeName(name), run._id);
     if (!claim.claimed) throw ApplicationFailure.retryable(`Type "${name}" is being created by sync ${claim.bySyncId}; retrying`, FailureType.TypeCreationInProgress);
     // Listed again right before creating: a retry after a lost response finds the type it created.
-    const again = typesNamed(await mapPersonioErrors(() => client.listCompensationTypes()), name).oneTime;
+    const again = typesNamed(await client.listCompensationTypes(), name).oneTime;
     if (again) return { type: again, how: 'found_by_name' as const };
-    const created = await mapPersonioErrors(() => client.createCompensationType(name));
+    const created = await client.createCompensationType(name);
     deps.logger.info('created compensation type', { companyId: run.companyId, benefitKey: mapping.benefitKey, compensationTypeId: created.id });
     return { type: created, how: 'created' as const };
   }
 
   return {
-    ensureCompensationTypes: (input: { syncId: string }): Promise<EnsureTypesResult> => withHeartbeat(() => ensureCompensationTypes(input)),
+    ensureCompensationTypes: (input: { syncId: string }): Promise<EnsureTypesResult> => ensureCompensationTypes(input),
   };
 
   async function ensureCompensationTypes(input: { syncId: string }): Promise<EnsureTypesResult> {
@@ -61,7 +60,7 @@ export function createEnsureTypesActivity(deps: ActivityDeps) {
     const mappingsDoc = await companyCollections(deps.db).benefitMappings.findOne({ _id: run.companyId });
     const mappingOf = new Map((mappingsDoc?.mappings ?? []).map((m) => [m.benefitKey, m]));
     const client = await personioClientFor(deps, run.companyId, 'sync');
-    const types = await mapPersonioErrors(() => client.listCompensationTypes());
+    const types = await client.listCompensationTypes();
     const locale = (await companyCollections(deps.db).companies.findOne({ _id: run.companyId }, { projection: { locale: 1 } }))?.locale ?? 'de';
     /** What a resolved type looks like in the report: its Personio name, and the other-category types of the benefit's name. */
     const reportOf = (benefitName: string, type: PersonioCompensationType) => {

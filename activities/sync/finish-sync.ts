@@ -15,7 +15,7 @@ import {
 import { syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
 import type { PeriodEntry } from '../../payroll/entries.js';
 import type { ActivityDeps } from '../deps.js';
-import { loadRun, withHeartbeat } from './sync-context.js';
+import { loadRun } from './sync-context.js';
 
 const TRANSFERRED: ReadonlySet<EntryResultStatus> = new Set(['created', 'already_present', 'correction_created']);
 const NOT_MATCHED: ReadonlySet<EntryResultStatus> = new Set(['unmatched', 'ambiguous', 'inactive', 'type_missing', 'type_not_allowed']);
@@ -59,7 +59,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
   }
 
   return {
-    finishSync: (input: FinishSyncInput): Promise<FinishSyncResult> => withHeartbeat(() => finishSync(input)),
+    finishSync: (input: FinishSyncInput): Promise<FinishSyncResult> => finishSync(input),
   };
 
   async function finishSync(input: FinishSyncInput): Promise<FinishSyncResult> {

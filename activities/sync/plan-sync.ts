@@ -8,7 +8,7 @@ import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
 import type { ActivityDeps } from '../deps.js';
 import type { BenefitTypeResolution } from './ensure-types.js';
-import { loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
+import { loadRun, requireEntrySet } from './sync-context.js';
 
 type NotMatched = Exclude<SyncPersonMatchDoc['outcome'], 'matched'>;
 
@@ -25,7 +25,7 @@ export interface PlanResult {
 
 export function createPlanSyncActivity(deps: ActivityDeps) {
   return {
-    planSync: (input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> => withHeartbeat(() => planSync(input)),
+    planSync: (input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> => planSync(input),
   };
 
   async function planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {

@@ -10,8 +10,7 @@ import { decideItem, findOwnPost, needsReconciliation, type ItemLedger } from '.
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
-import { mapPersonioErrors, toActivityFailure } from '../personio-failure.js';
-import { forEachLimited, loadRun, withHeartbeat } from './sync-context.js';
+import { forEachLimited, loadRun } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
 const POSTS_IN_FLIGHT = 8;
@@ -93,10 +92,10 @@ export function createPushChunkActivity(deps: ActivityDeps) {
             personioCompensationIds: planned.knownIds,
           };
         }
-        if (!isPersonioError(error) || !error.commitUnknown || attempt >= INLINE_RECONCILE_ATTEMPTS) throw toActivityFailure(error);
+        if (!isPersonioError(error) || !error.commitUnknown || attempt >= INLINE_RECONCILE_ATTEMPTS) throw error;
         // The POST may have been stored although no answer came back: look before posting again.
         await sleep(Math.min(250 * 2 ** attempt, 4_000));
-        const held = await mapPersonioErrors(() => client.listCompensations({ period: ctx.period, personIds: [item.personId] }));
+        const held = await client.listCompensations({ period: ctx.period, personIds: [item.personId] });
         const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
         const found = findOwnPost(candidates, item.itemKey, seq, amountCents, claimed);
         if (found) return pushedOutcome(found.id, true, found.amountCents);
@@ -140,7 +139,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   }
 
   return {
-    pushChunk: (input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> => withHeartbeat(() => pushChunk(input)),
+    pushChunk: (input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> => pushChunk(input),
   };
 
   async function pushChunk(input: { syncId: string; chunkNo: number }): Promise<PushChunkResult> {
@@ -167,7 +166,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
     const listing = new Map<string, PersonioCompensation[]>();
     if (client && toReconcile.length > 0) {
       const personIds = [...new Set(toReconcile.map((item) => item.personId))];
-      const compensations = await mapPersonioErrors(() => client.listCompensations({ period: run.period, personIds }));
+      const compensations = await client.listCompensations({ period: run.period, personIds });
       for (const personId of personIds) listing.set(personId, []);
       for (const comp of compensations) listing.get(comp.personId)?.push(comp);
     }

@@ -5,8 +5,7 @@ import { iterateEntries } from '../../db/entry-sets.js';
 import { matchPersonsByEmail, type FindPersonsByEmailResult } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
-import { mapPersonioErrors } from '../personio-failure.js';
-import { forEachLimited, loadRun, requireEntrySet, withHeartbeat } from './sync-context.js';
+import { forEachLimited, loadRun, requireEntrySet } from './sync-context.js';
 
 /** Emails per step (the client splits them into requests of ≤ 50); each step's matches are saved at once. */
 const EMAILS_PER_STEP = 200;
@@ -25,7 +24,7 @@ const displayName = (p: { firstName?: string; lastName?: string }) => [p.firstNa
 
 export function createResolveEmployeesActivity(deps: ActivityDeps) {
   return {
-    resolveEmployees: (input: { syncId: string }): Promise<ResolveEmployeesResult> => withHeartbeat(() => resolveEmployees(input)),
+    resolveEmployees: (input: { syncId: string }): Promise<ResolveEmployeesResult> => resolveEmployees(input),
   };
 
   async function resolveEmployees(input: { syncId: string }): Promise<ResolveEmployeesResult> {
@@ -59,15 +58,15 @@ export function createResolveEmployeesActivity(deps: ActivityDeps) {
       Context.current().heartbeat({ resolved, total: emails.size });
     };
     const steps = Array.from({ length: Math.ceil(remaining.length / EMAILS_PER_STEP) }, (_, k) => remaining.slice(k * EMAILS_PER_STEP, (k + 1) * EMAILS_PER_STEP));
-    const filterIgnoresCase = steps.length > 0 && (await mapPersonioErrors(() => client.probeEmailFilterCase())) === 'ignores_case';
+    const filterIgnoresCase = steps.length > 0 && (await client.probeEmailFilterCase()) === 'ignores_case';
     if (filterIgnoresCase) {
       // Personio's filter finds every spelling of an address: ask for ours, 50 to a request.
-      await forEachLimited(steps, STEPS_IN_FLIGHT, async (batch) => save(batch, await mapPersonioErrors(() => client.findPersonsByEmail(batch))));
+      await forEachLimited(steps, STEPS_IN_FLIGHT, async (batch) => save(batch, await client.findPersonsByEmail(batch)));
     } else if (steps.length > 0) {
       // A filter that matches case exactly (or one that could not be probed) misses `Anna.Schmidt@…` asked as
       // `anna.schmidt@…`, and the second spelling of an address held twice: read every person once, match here.
       deps.logger.info('email filter may match case exactly; matching against every person', { syncId: input.syncId });
-      const persons = await mapPersonioErrors(() => client.listAllPersons());
+      const persons = await client.listAllPersons();
       for (const batch of steps) await save(batch, matchPersonsByEmail(batch, persons));
     }
 

@@ -1,6 +1,6 @@
 // Loads what every sync activity needs about its run; activity inputs carry only the sync id.
 import { FailureType } from '../../contracts/failures.js';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { findRun, type SyncRunDoc } from '../../db/sync-runs.js';
 
@@ -35,25 +35,4 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
   });
   await Promise.all(runners);
   if (failure) throw failure.error;
-}
-
-/**
- * Heartbeats every few seconds while `work` runs, so a live attempt is never timed out (and retried in
- * parallel) just because one Personio call waits out a long Retry-After. A dead worker stops heartbeating
- * and its attempt is retried after the heartbeat timeout.
- */
-export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 5_000): Promise<T> {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    // Called as a plain function (outside a Temporal activity): nothing to heartbeat to.
-    return work();
-  }
-  const timer = setInterval(() => context.heartbeat(), everyMs);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
