@@ -81,6 +81,9 @@ export interface SyncEntryResultDoc {
   errorKind?: string;
   /** For `permission_missing`: the scope the credential probably lacks. */
   missingScope?: string;
+  /** For `needs_manual_correction`: what Personio holds for the entry's compensation, and what is due now. */
+  heldCents?: number;
+  dueCents?: number;
   personId?: string;
   compensationTypeId?: string;
   itemKey?: string;

@@ -4,6 +4,7 @@
 // collection for any other query or update, so "insert, never update" keeps a 10,000-item sync fast there.
 // Production MongoDB is just as happy with it.
 import type { Collection, Db } from 'mongodb';
+import type { PushStatus } from '../payroll/reconcile.js';
 import { insertOnce } from './insert-once.js';
 
 /** Employee lookups of one sync, keyed by normalized email. */
@@ -33,7 +34,7 @@ export interface SyncItem {
   typeWouldBeCreated?: boolean;
 }
 
-export type ItemStatus = 'created' | 'already_present' | 'correction_created' | 'needs_manual_correction' | 'failed' | 'would_create' | 'would_correct';
+export type ItemStatus = PushStatus;
 
 export interface ItemOutcome {
   itemKey: string;

@@ -19,10 +19,12 @@ const COMPANY_ID = 'mueller-soehne';
 /** A partially failed October run with every section of the mail filled. */
 export function sampleSummaryInput(locale: Locale): SummaryInput {
   const problems = createProblemCollector();
-  const add = (index: number, employeeEmail: string, benefitKey: string, amountCents: number, status: 'unmatched' | 'needs_manual_correction' | 'failed' | 'inactive', extra: { reason?: string; personName?: string } = {}) =>
+  const add = (index: number, employeeEmail: string, benefitKey: string, amountCents: number, status: 'unmatched' | 'needs_manual_correction' | 'failed' | 'inactive', extra: { reason?: string; personName?: string; heldCents?: number; dueCents?: number } = {}) =>
     problems.add({ index, employeeEmail, benefitKey, amountCents, currency: 'EUR', status, ...extra });
   add(17, 'jonas.weber@mueller-soehne.de', 'mobility', 4_900, 'needs_manual_correction', {
     reason: 'Personio already holds 5900 cents for this compensation, more than the 4900 cents now due: correct it in Personio by hand.',
+    heldCents: 5_900,
+    dueCents: 4_900,
     personName: 'Jonas Weber',
   });
   add(41, 'l.schmidt@mueller-soehne.de', 'meal', 10_850, 'unmatched');

@@ -16,7 +16,7 @@ export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_L
   const cursor = entryResults
     .find(
       { syncId, status: { $nin: [...NOT_A_PROBLEM] } },
-      { projection: { _id: 0, index: 1, employeeEmail: 1, benefitKey: 1, amountCents: 1, currency: 1, status: 1, reason: 1, errorKind: 1, missingScope: 1 } },
+      { projection: { _id: 0, index: 1, employeeEmail: 1, benefitKey: 1, amountCents: 1, currency: 1, status: 1, reason: 1, errorKind: 1, missingScope: 1, heldCents: 1, dueCents: 1 } },
     )
     .sort({ index: 1 });
   for await (const doc of cursor) {
@@ -30,6 +30,7 @@ export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_L
       ...(doc.reason ? { reason: doc.reason } : {}),
       ...(doc.errorKind ? { errorKind: doc.errorKind } : {}),
       ...(doc.missingScope ? { missingScope: doc.missingScope } : {}),
+      ...(doc.heldCents !== undefined && doc.dueCents !== undefined ? { heldCents: doc.heldCents, dueCents: doc.dueCents } : {}),
     });
   }
   const summary = collector.result();

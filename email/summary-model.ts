@@ -12,7 +12,7 @@ export const MAX_PROBLEM_LINES = 50;
 /** Entry results that are a problem, read with `{ syncId, status: { $nin: NOT_A_PROBLEM } }`. */
 export const NOT_A_PROBLEM: readonly EntryResultStatus[] = ['created', 'already_present', 'correction_created', 'would_create', 'would_correct'];
 
-export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason' | 'errorKind' | 'missingScope'> & {
+export type ProblemEntry = Pick<SyncEntryResultDoc, 'index' | 'employeeEmail' | 'benefitKey' | 'amountCents' | 'currency' | 'status' | 'reason' | 'errorKind' | 'missingScope' | 'heldCents' | 'dueCents'> & {
   /** The employee's name in Personio, when matched. */
   personName?: string;
 };
@@ -216,8 +216,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
 
 function problemDetail(kind: ProblemKind, entry: ProblemEntry, money: (cents: number) => string, manual: (p: { held: string; due: string }) => string): string {
   if (kind === 'manual_correction') {
-    const match = /holds (\d+) cents.*?the (\d+) cents now due/.exec(entry.reason ?? '');
-    return match ? manual({ held: money(Number(match[1])), due: money(Number(match[2])) }) : '';
+    return entry.heldCents !== undefined && entry.dueCents !== undefined ? manual({ held: money(entry.heldCents), due: money(entry.dueCents) }) : '';
   }
   // Personio's own words help here; the other kinds are fully explained by the group's advice.
   if (kind === 'failed' || kind === 'write_refused' || kind === 'type_not_allowed') return entry.reason ?? '';

@@ -139,6 +139,7 @@ function resultOf(run: SyncRunDoc, entry: PeriodEntry, item: SyncItem, outcome: 
     ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: 'The sync ended before this compensation was pushed; retry the sync.' }),
     ...(outcome?.errorKind ? { errorKind: outcome.errorKind } : {}),
     ...(outcome?.missingScope ? { missingScope: outcome.missingScope } : {}),
+    ...(outcome?.status === 'needs_manual_correction' ? { heldCents: outcome.pushedBeforeCents ?? 0, dueCents: item.amountCents } : {}),
     personId: item.personId,
     compensationTypeId: item.compensationTypeId,
     itemKey: item.itemKey,

@@ -6,7 +6,7 @@ import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type L
 import type { SyncRunDoc } from '../../db/sync-runs.js';
 import { chunkDocId, saveChunkResult, syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
 import { compensationComment, markerOf } from '../../payroll/item-key.js';
-import { decideItem, findOwnPost, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
+import { candidatesFor, decidePush, findOwnPost, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
@@ -96,46 +96,29 @@ export function createPushChunkActivity(deps: ActivityDeps) {
         // The POST may have been stored although no answer came back: look before posting again.
         await sleep(Math.min(250 * 2 ** attempt, 4_000));
         const held = await client.listCompensations({ period: ctx.period, personIds: [item.personId] });
-        const candidates = held.filter((c) => c.typeId === item.compensationTypeId && c.effectiveFrom === item.effectiveFrom);
-        const found = findOwnPost(candidates, item.itemKey, seq, amountCents, claimed);
+        const found = findOwnPost(candidatesFor(item, held), item.itemKey, seq, amountCents, claimed);
         if (found) return pushedOutcome(found.id, true, found.amountCents);
       }
     }
   }
 
-  /** Decides one item from its ledger and Personio's listing: an outcome now, or a post to make. */
+  /** Decides one item from its ledger and Personio's listing (payroll/reconcile.ts): an outcome now, or a post to make. */
   function decide(run: SyncRunDoc, index: number, item: SyncItem, ledger: ItemLedger, listing: PersonioCompensation[] | undefined, reconciledFacts: PushedFact[]): ItemOutcome | PlannedPost {
-    if (item.typeWouldBeCreated) return { itemKey: item.itemKey, status: 'would_create', pushedBeforeCents: 0 };
-    const decision = decideItem(
+    const verdict = decidePush(
       { itemKey: item.itemKey, compensationTypeId: item.compensationTypeId, effectiveFrom: item.effectiveFrom, desiredCents: item.amountCents },
       ledger,
       listing,
+      { syncId: run._id, dryRun: run.dryRun, typeWouldBeCreated: item.typeWouldBeCreated === true },
     );
-    for (const found of decision.reconciled) reconciledFacts.push({ item, ...found, reconciled: true });
-    const knownIds = [...ledger.pushed.map((f) => f.personioCompensationId), ...decision.reconciled.map((r) => r.personioCompensationId)];
-    if (decision.action === 'none') {
-      // Posted by an earlier attempt of this very sync (recorded, or found for a pending post of this sync):
-      // report what this sync did, not "already there".
-      const seqsByThisSync = [
-        ...ledger.pushed.filter((f) => f.syncId === run._id).map((f) => f.seq),
-        ...decision.reconciled.filter((r) => ledger.pending?.syncId === run._id && r.seq === ledger.pending.seq).map((r) => r.seq),
-      ];
-      const status =
-        decision.outcome === 'already_present' && seqsByThisSync.length > 0 ? (seqsByThisSync.some((seq) => seq > 0) ? 'correction_created' : 'created') : decision.outcome;
-      return {
-        itemKey: item.itemKey,
-        status,
-        pushedBeforeCents: decision.pushedCents,
-        personioCompensationIds: knownIds,
-        ...(decision.outcome === 'needs_manual_correction'
-          ? { reason: `Personio already holds ${decision.pushedCents} cents for this compensation, more than the ${item.amountCents} cents now due: correct it in Personio by hand.` }
-          : {}),
-      };
-    }
-    if (run.dryRun) {
-      return { itemKey: item.itemKey, status: decision.kind === 'original' ? 'would_create' : 'would_correct', pushedBeforeCents: decision.pushedCents, personioCompensationIds: knownIds };
-    }
-    return { index, item, seq: decision.seq, amountCents: decision.amountCents, pushedBeforeCents: decision.pushedCents, knownIds };
+    for (const found of verdict.reconciled) reconciledFacts.push({ item, ...found, reconciled: true });
+    if (verdict.post) return { index, item, seq: verdict.seq, amountCents: verdict.amountCents, pushedBeforeCents: verdict.pushedBeforeCents, knownIds: verdict.knownIds };
+    return {
+      itemKey: item.itemKey,
+      status: verdict.status,
+      pushedBeforeCents: verdict.pushedBeforeCents,
+      personioCompensationIds: verdict.knownIds,
+      ...(verdict.reason ? { reason: verdict.reason } : {}),
+    };
   }
 
   return {
