@@ -8,6 +8,7 @@
 // A claim is a lease: a pending receipt whose claim is older than CLAIM_LEASE_MS belongs to an attempt that
 // died (worker crash); the next call takes it over. While a claim is live, another caller waits for it.
 // All reads and writes go by `_id` (FerretDB scans a collection for anything else).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 
@@ -39,8 +40,6 @@ export const CLAIM_LEASE_MS = 4 * 60_000;
 export const emailReceipts = (db: Db): Collection<EmailReceiptDoc> => db.collection<EmailReceiptDoc>('email_receipts');
 
 export type ClaimResult = { kind: 'claimed'; receipt: EmailReceiptDoc } | { kind: 'sent'; receipt: EmailReceiptDoc };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Claims the right to send the summary of a sync, or learns that it was sent already. Waits (polling by

@@ -5,6 +5,7 @@
 // Finds the dev command through <DEV_DATA_DIR>/dev-endpoints.json (DEV_ENDPOINTS_FILE overrides the path);
 // API_URL and API_TOKEN override the API and its token. DEMO_COMPANY_ID / DEMO_PERIOD choose another
 // company or month. DEMO_REQUIRE_EMAIL=1 (or --require-email) makes a missing summary email a failure.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncCounts } from '../contracts/sync.js';
 import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
 import { createApiClient, type ApiClient } from './api-client.js';
@@ -57,7 +58,6 @@ const step = (title: string, request?: string) => {
   out();
   out(`${++stepNo}. ${title}${request ? `   ${request}` : ''}`);
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
 class Abort extends Error {}

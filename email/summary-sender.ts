@@ -9,6 +9,7 @@
 //
 // Failures never fail the sync: SMTP errors are retried here with backoff (bounded in attempts and
 // time), then recorded as `failed` on the receipt and on the run (`run.email`), and returned, not thrown.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
 import { companyCollections } from '../db/companies.js';
 import { findRun, saveEmailFailureUnlessSent, saveEmailStatus, type SyncRunDoc } from '../db/sync-runs.js';
@@ -46,8 +47,6 @@ export interface SummarySenderDeps {
 export type SummarySendStatus = 'sent' | 'failed' | 'skipped';
 
 export const summaryMessageId = (syncId: string, from: string) => `<sync-summary.${syncId.replace(/[^A-Za-z0-9._-]/g, '_')}@${senderDomain(from)}>`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
 

@@ -12,10 +12,6 @@ export function markerOf(itemKey: string, seq: number): string {
   return `${itemKey}-${seq}`;
 }
 
-export function ledgerIdOf(itemKey: string, seq: number): string {
-  return `${itemKey}:${seq}`;
-}
-
 /**
  * The longest comment this service sends. Personio documents no limit; a limit it might enforce by cutting is
  * harmless because the reference comes first, and 255 characters stays within the common column size.

@@ -9,8 +9,9 @@ export function decimalToCents(value: string | number): number | undefined {
   return Number.isSafeInteger(cents) ? cents : undefined;
 }
 
-/** 1230 → "12.30" */
+/** 1230 → "12.30", -5 → "-0.05". Throws RangeError unless cents is a safe integer. */
 export function centsToDecimalString(cents: number): string {
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`amountCents must be a safe integer, got ${cents}`);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;

@@ -6,14 +6,17 @@ export function isPeriod(value: string): boolean {
   return PERIOD_PATTERN.test(value);
 }
 
-/** The last day of the period as YYYY-MM-DD: the effective date of the period's compensations. */
-export function periodEffectiveDate(period: string): string {
+/** The first and the last day of the period as YYYY-MM-DD. */
+export function periodDays(period: string): { first: string; last: string } {
   const match = PERIOD_PATTERN.exec(period);
-  if (!match) throw new RangeError(`not a period: ${period}`);
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${match[1]}-${match[2]}-${String(lastDay).padStart(2, '0')}`;
+  if (!match) throw new RangeError(`period must be YYYY-MM, got ${JSON.stringify(period)}`);
+  const lastDay = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).getUTCDate();
+  return { first: `${period}-01`, last: `${period}-${String(lastDay).padStart(2, '0')}` };
+}
+
+/** The last day of the period: the effective date of the period's compensations. */
+export function periodEffectiveDate(period: string): string {
+  return periodDays(period).last;
 }
 
 /** The period `offset` months from `period` (e.g. -1 for the previous month). */

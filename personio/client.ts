@@ -6,6 +6,7 @@
 import { ENDPOINT_PATHS, type PersonioEndpoint } from './endpoints.js';
 import { PersonioError, markCommitUnknown, unexpectedResponse, type Redactor } from './errors.js';
 import { sendWithRetry, type HttpContext, type HttpResponse, type ReplayPolicy } from './http.js';
+import { periodDays } from '../payroll/period.js';
 import { centsToValue } from './money.js';
 import { collectPages } from './pagination.js';
 import { matchPersonsByEmail, normalizeEmail, swapCase } from './person-matching.js';
@@ -54,12 +55,8 @@ export function normalizeTypeName(name: string): string {
 
 /** `YYYY-MM` → the whole month as Personio's start_date/end_date. */
 export function monthWindow(period: string): { startDate: string; endDate: string } {
-  const m = /^(\d{4})-(\d{2})$/.exec(period);
-  const month = m ? Number(m[2]) : 0;
-  if (!m || month < 1 || month > 12) throw new RangeError(`period must be YYYY-MM, got ${JSON.stringify(period)}`);
-  const year = Number(m[1]);
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return { startDate: `${m[1]}-${m[2]}-01`, endDate: `${m[1]}-${m[2]}-${String(lastDay).padStart(2, '0')}` };
+  const { first, last } = periodDays(period);
+  return { startDate: first, endDate: last };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

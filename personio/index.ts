@@ -2,7 +2,7 @@ export { createPersonioClientFactory, normalizeEmail, normalizeTypeName, monthWi
 export { matchPersonsByEmail, swapCase } from './person-matching.js';
 export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind } from './errors.js';
 export { SCOPES, type PersonioEndpoint } from './endpoints.js';
-export { centsToValue, valueToCents, formatCents } from './money.js';
+export { centsToValue, valueToCents } from './money.js';
 export { RateLimiter } from './rate-limiter.js';
 export {
   createPersonioCredentialRegistry,

@@ -2,23 +2,14 @@
  * Money: integer cents inside the product, decimals with at most 2 places on the wire.
  * Conversions go through decimal strings, so no float drift can creep in.
  */
-
-/** 1234 → "12.34", -5 → "-0.05". Throws RangeError unless cents is a safe integer. */
-export function formatCents(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`amountCents must be a safe integer, got ${cents}`);
-  const negative = cents < 0;
-  const abs = Math.abs(cents);
-  const units = Math.floor(abs / 100);
-  const rest = abs % 100;
-  return `${negative ? '-' : ''}${units}.${rest.toString().padStart(2, '0')}`;
-}
+import { centsToDecimalString } from '../payroll/money.js';
 
 /**
  * 1234 → 12.34 as a JSON number. Number("12.34") is the double nearest to 12.34, which JSON.stringify
  * prints back as "12.34": the value Personio reads is exactly the decimal we meant.
  */
 export function centsToValue(cents: number): number {
-  return Number(formatCents(cents));
+  return Number(centsToDecimalString(cents));
 }
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;

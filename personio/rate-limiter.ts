@@ -7,6 +7,8 @@
  * slot they reserved before the 429 — and re-paces them from the end of the pause, without a burst.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface RateLimiterOptions {
   ratePerMinute: number;
   burst?: number;
@@ -14,8 +16,7 @@ export interface RateLimiterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const defaultSleep = (ms: number): Promise<void> =>
-  ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+export const defaultSleep = (ms: number): Promise<void> => sleep(Math.max(0, ms));
 
 /**
  * A bucket that keeps within `limitPerMinute` requests in ANY sliding 60 s window, starting from idle.

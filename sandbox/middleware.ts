@@ -1,4 +1,5 @@
 /** Faults and the resource guard (bearer token, rate limit, scopes) in front of the Personio routes. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxEnv } from './env.js';
 import { FILTERED_LISTING_PATHS, normalizePath, takeAllFaults, takeFault } from './faults.js';
@@ -6,8 +7,6 @@ import { problem } from './problem.js';
 import { checkResourceRate } from './rate-limit.js';
 import { bearerToken } from './request-log.js';
 import type { SandboxState } from './state.js';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function faultMiddleware(state: SandboxState, now: () => Date): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {

@@ -1,5 +1,6 @@
 // Pushes one chunk of compensation items to Personio, exactly once, through the ledger:
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
@@ -16,8 +17,6 @@ import { forEachLimited, loadRun } from './sync-context.js';
 const POSTS_IN_FLIGHT = 8;
 /** Lost answers reconciled in place before the activity hands the chunk back to Temporal's retries. */
 const INLINE_RECONCILE_ATTEMPTS = 5;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PushChunkResult {
   items: number;

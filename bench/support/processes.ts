@@ -92,4 +92,4 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { setTimeout as sleep } from 'node:timers/promises';

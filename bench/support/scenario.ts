@@ -3,6 +3,7 @@
 import { ALL_SCOPES, type AdminCompensation, type AdminPerson, type SandboxAdmin } from '../../sandbox/index.js';
 import type { BenchStack } from './stack.js';
 import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
+import { periodEffectiveDate } from '../../payroll/period.js';
 
 export interface Entry {
   employeeEmail: string;
@@ -61,10 +62,7 @@ export async function registerCompany(h: BenchStack, seed: PersonioSeed): Promis
   await h.apiExpect(200, 'PUT', `/v1/companies/${seed.companyId}/payroll-periods/${seed.period}/entries`, { entries: seed.entries });
 }
 
-export const lastDayOf = (period: string) => {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  return `${period}-${String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, '0')}`;
-};
+export const lastDayOf = periodEffectiveDate;
 
 export const describeCompensation = (c: { personId: string; typeId: string; value: number; effectiveFrom: string }) =>
   `${c.personId}|${c.typeId}|${c.value.toFixed(2)}|${c.effectiveFrom}`;

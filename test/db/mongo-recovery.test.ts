@@ -2,6 +2,7 @@
 // it answers again within seconds after its server restarts (also when the driver's server monitor got stuck,
 // see db/mongo.ts), an operation the server never answers fails within the socket timeout, and the worker's
 // watchdog gives up on a client that cannot recover while the server answers others.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,6 @@ import { connectMongo, mongoClientOptions, type MongoHandle } from '../../db/mon
 import { silentLogger } from '../../observability/logger.js';
 import { EXIT_MONGO_WEDGED, superviseMongoClient } from '../../db/mongo-supervision.js';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A TCP proxy to FerretDB that swallows the answers on any connection that carried `marker`: a server that accepts a command and never answers. */
 async function silentProxy(targetPort: number, marker: string): Promise<{ uri: string; close(): Promise<void> }> {

@@ -1,6 +1,7 @@
 // Pure units of the client: money, Retry-After, error bodies, next links, backoff, token bucket, token cache.
 import { describe, expect, it } from 'vitest';
-import { centsToValue, formatCents, valueToCents, parseRetryAfter, RateLimiter, monthWindow, PersonioError } from '../../personio/index.js';
+import { centsToDecimalString as formatCents } from '../../payroll/money.js';
+import { centsToValue, valueToCents, parseRetryAfter, RateLimiter, monthWindow, PersonioError } from '../../personio/index.js';
 import { readErrorBody } from '../../personio/errors.js';
 import { retryDelay } from '../../personio/http.js';
 import { resolveNextHref, cursorOf } from '../../personio/pagination.js';
