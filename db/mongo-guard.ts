@@ -1,24 +1,12 @@
-// A guard that repairs a server monitor the MongoDB driver leaves stuck after its server closed every
-// connection at once (a restart).
+// Repairs a server monitor the MongoDB driver leaves stuck after its server closed every connection at once.
 //
-// The driver bug (mongodb 7.9, Node 20; found with FerretDB restarts under load, see
-// test/db/mongo-recovery.test.ts): when a server closes its connections, a socket is destroyed a moment before
-// its 'close' event. A command written in that moment gets `false` from `socket.write()` and no 'error', and
-// the driver then waits for a 'drain' that never comes (cmap/connection.js `writeCommand`; `Connection.cleanup`
-// only fails a pending *read*). If that command is the server monitor's `hello` (poll mode: FerretDB sends no
-// `topologyVersion`, so the monitor never streams and `Monitor.reset()` does nothing), the monitor never
-// checks the server again: once an operation's "connection N closed" has marked the server Unknown, every
-// operation fails server selection after `serverSelectionTimeoutMS` with that stale error, until the process
-// restarts. No client option avoids it: socket timeouts do not fire on a destroyed socket, the monitor does
-// not use `timeoutMS`, and `serverMonitoringMode`/`heartbeatFrequencyMS`/`maxIdleTimeMS` do not matter.
-//
-// The guard restarts a stuck server monitor (through the driver's internal `topology`, feature-detected;
-// without it the stall is only reported). A check is stuck when it sits on an already closed connection for
-// two looks in a row (internals; about a second after the close), or, from the public heartbeat events
-// alone, when it outlives the driver's own bound for it (connectTimeoutMS to connect and again for the
-// handshake or `hello`). The guard also reports an operation whose connection stays checked out far beyond
-// the socket timeout (the same bug on a pool connection): nothing in-process can end it, so the worker's
-// watchdog (`watchMongoClient`) restarts the process.
+// Driver bug (mongodb 7.9.0, pinned: this module reads driver internals): a socket destroyed just before its
+// 'close' event makes `write()` return false with no error, and the driver waits for a 'drain' that never comes.
+// When that is the server monitor's `hello` (FerretDB: poll mode), the monitor never checks the server again and
+// every operation fails server selection until the process restarts; no client option avoids it (reproduced in
+// test/db/mongo-recovery.test.ts). The guard restarts such a monitor (internal `topology`, feature-detected) and
+// reports an operation hung on a pool connection, for the worker's watchdog (mongo-watchdog.ts) to restart the
+// process. If a driver release fixes the bug, the recovery test's "without the repair" case fails: remove this.
 import type { MongoClient, MongoClientEvents, TopologyDescription } from 'mongodb';
 
 export type MongoGuardEvent =

@@ -1,5 +1,8 @@
-export { createPersonioClientFactory, normalizeEmail, normalizeTypeName, monthWindow, DEFAULT_BASE_URL, DEFAULTS, BATCH_SIZE } from './client.js';
-export { matchPersonsByEmail, swapCase } from './person-matching.js';
+export { createPersonioClientFactory } from './client.js';
+export { DEFAULT_BASE_URL, DEFAULTS } from './settings.js';
+export { BATCH_SIZE } from './reads.js';
+export { monthWindow, normalizeTypeName } from './normalize.js';
+export { matchPersonsByEmail, normalizeEmail, swapCase } from './person-matching.js';
 export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind } from './errors.js';
 export { SCOPES, type PersonioEndpoint } from './endpoints.js';
 export { centsToValue, valueToCents } from './money.js';
