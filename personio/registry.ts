@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { makeRedactor, type Redactor } from './errors.js';
 import { RateLimiter, windowSafeBucket } from './rate-limiter.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
-import type { PersonioCredentials } from './types.js';
+import type { PersonioCredentials } from './credentials.js';
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
 /** Personio allows 150 token requests per minute; the bucket (burst 10 + 140/min) stays within it. */

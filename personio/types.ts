@@ -1,10 +1,8 @@
 /** Public types of the Personio v2 client. */
+import type { PersonioCredentials } from './credentials.js';
 import type { PersonioCredentialRegistry } from './registry.js';
 
-export interface PersonioCredentials {
-  clientId: string;
-  clientSecret: string;
-}
+export type { PersonioCredentials };
 
 export interface PersonioLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;

@@ -1,5 +1,6 @@
 /** The opaque cursor of Personio's listings: base64url JSON, never read by clients. */
-import type { Parsed } from './pagination.js';
+/** A parsed query parameter: its value, or why it is invalid. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
 
 export interface CursorContent {
   /** The position (seq) after which the next page starts. */

@@ -3,10 +3,10 @@
  * fire only on a fraction of matching requests (`rate`, seeded PRNG) and only `count` times.
  */
 import { z } from 'zod';
+import { FAULT_KINDS, type Fault, type FaultKind } from './fault-kinds.js';
 import type { SandboxState } from './state.js';
 
-export const FAULT_KINDS = ['latency', 'status', 'commit_then_drop', 'expire_token', 'repeat_cursor', 'ignore_filters'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type Fault, type FaultKind };
 
 /** The listings the ignore_filters fault applies to (the ones with filter parameters). */
 export const FILTERED_LISTING_PATHS = ['/v2/persons', '/v2/compensations'];
@@ -31,21 +31,6 @@ export const faultSpecSchema = z
   });
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 
-export interface Fault {
-  id: string;
-  method: string;
-  path: string;
-  kind: FaultKind;
-  latencyMs?: number;
-  status?: number;
-  retryAfterSeconds?: number;
-  rate: number;
-  /** Remaining applications; undefined = unlimited. */
-  remaining?: number;
-  applied: number;
-  /** PRNG state (mulberry32). */
-  rng: number;
-}
 
 export function addFault(state: SandboxState, spec: z.output<typeof faultSpecSchema>): Fault {
   const id = `fault-${++state.counters.fault}`;

@@ -3,11 +3,11 @@
  * limit parsing, and cursor pagination with Personio's `_data` / `_meta.links` envelope.
  */
 import type { Context } from 'hono';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, type Parsed } from './cursor.js';
 import type { SandboxEnv } from './env.js';
 import type { SandboxPersonality } from './personality.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
+export type { Parsed };
 
 export function parseLimit(raw: string | null, opts: { min: number; max: number; default: number }): Parsed<number> {
   if (raw === null || raw === '') return { ok: true, value: opts.default };

@@ -1,26 +1,11 @@
 /** The sandbox's request log: what arrived, how it was answered. Never secrets, never tokens. */
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxEnv } from './env.js';
+import type { RequestLogEntry } from './request-log-entry.js';
+
+export type { RequestLogEntry };
 import type { SandboxState } from './state.js';
 
-export interface RequestLogEntry {
-  seq: number;
-  /** ISO time the request arrived (sandbox clock). */
-  time: string;
-  /** Wall-clock arrival in ms since the epoch (real clock, for pacing measurements). */
-  receivedAtMs: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  clientId?: string;
-  partnerId?: string;
-  appId?: string;
-  durationMs: number;
-  faults?: string[];
-  /** commit_then_drop: handled (status is what would have been sent) but the connection was cut. */
-  dropped?: boolean;
-}
 
 const MAX_ENTRIES = 10_000;
 

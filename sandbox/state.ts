@@ -1,8 +1,8 @@
 /** The sandbox's in-memory data: plain maps, plus a JSON snapshot form for optional persistence. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Fault } from './faults.js';
+import type { Fault } from './fault-kinds.js';
 import { resolvePersonality, type SandboxPersonality } from './personality.js';
-import type { RequestLogEntry } from './request-log.js';
+import type { RequestLogEntry } from './request-log-entry.js';
 
 export const ALL_SCOPES = [
   'personio:persons:read',
