@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import type { SandboxEnv } from './env.js';
 import { guard } from './middleware.js';
 import { page, parseLimit, readListing } from './pagination.js';
-import { problem } from './problem.js';
+import { problem, readJsonObject } from './problem.js';
 import type { SandboxCompensationType, SandboxState } from './state.js';
 
 export const CREATABLE_CATEGORIES = ['ONE_TIME', 'RECURRING'];
@@ -24,13 +24,9 @@ export function registerCompensationTypeRoutes(app: Hono<SandboxEnv>, state: San
   });
 
   app.post('/v2/compensations/types', guard(state, now, ['personio:compensations:write']), async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return problem(c, 400, 'The request body must be valid JSON.', now());
-    }
-    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const read = await readJsonObject(c, now);
+    if (!read.ok) return read.res;
+    const b = read.body;
     const errors: string[] = [];
     const name = typeof b.name === 'string' ? b.name.trim() : '';
     if (!name) errors.push('name is required and must be a non-empty string.');

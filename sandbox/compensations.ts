@@ -5,7 +5,7 @@ import { isValidDate } from './dates.js';
 import type { SandboxEnv } from './env.js';
 import { guard } from './middleware.js';
 import { page, parseLimit, readListing } from './pagination.js';
-import { problem } from './problem.js';
+import { problem, readJsonObject } from './problem.js';
 import { DEFAULT_CURRENCY, type SandboxCompensation, type SandboxState } from './state.js';
 
 export const INTERVALS = ['MONTHLY', 'QUARTERLY', 'HALF-YEARLY', 'YEARLY'];
@@ -106,13 +106,9 @@ export function registerCompensationRoutes(app: Hono<SandboxEnv>, state: Sandbox
     '/v2/compensations',
     guard(state, now, ['personio:compensations:read', 'personio:compensations:write']),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return problem(c, 400, 'The request body must be valid JSON.', now());
-      }
-      const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      const read = await readJsonObject(c, now);
+      if (!read.ok) return read.res;
+      const b = read.body;
       const errors: string[] = [];
       const personId = idOf(b.person);
       if (!personId) errors.push('person.id is required.');

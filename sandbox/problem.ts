@@ -82,3 +82,14 @@ export function oauthError(
     { 'content-type': 'application/json', ...headers },
   );
 }
+
+/** A v2 request's JSON object body as a record (a non-object body reads as empty), or the 400 to answer. */
+export async function readJsonObject(c: Context, now: () => Date): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; res: Response }> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return { ok: false, res: problem(c, 400, 'The request body must be valid JSON.', now()) };
+  }
+  return { ok: true, body: (body && typeof body === 'object' ? body : {}) as Record<string, unknown> };
+}
