@@ -5,7 +5,7 @@
 //   node --import tsx bench/naive-baseline.ts <job.json>   → prints one JSON line with its timings
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createPersonioClientFactory, type PersonioCompensationType } from '../personio/index.js';
-import { normalizeTypeName } from '../personio/index.js';
+import { normalizeTypeName } from '../payroll/benefit-types.js';
 
 export interface BaselineJob {
   baseUrl: string;

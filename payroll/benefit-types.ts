@@ -2,7 +2,7 @@
 // Personio repeats a RECURRING compensation every month from its effective date, and a POST on a salary type can
 // change the salary: a benefit amount goes to a ONE_TIME type, and to nothing else.
 import type { Locale } from '../i18n/locale.js';
-import { normalizeTypeName, type PersonioCompensationType } from '../personio/index.js';
+import type { PersonioCompensationType } from '../personio/index.js';
 
 export const BENEFIT_CATEGORY = 'ONE_TIME';
 
@@ -27,6 +27,11 @@ export function typesNamed<T extends PersonioCompensationType>(types: readonly T
   const named = types.filter((t) => normalizeTypeName(t.name) === wanted);
   const oneTime = named.find((t) => unsuitableReason(t) === undefined);
   return { ...(oneTime ? { oneTime } : {}), otherCategories: named.filter((t) => unsuitableReason(t) !== undefined) };
+}
+
+/** Case-insensitive, trimmed, inner whitespace collapsed: the form type names are compared in. */
+export function normalizeTypeName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 const ONE_TIME_SUFFIX: Record<Locale, string> = { de: 'Einmalzahlung', en: 'one-time' };

@@ -1,7 +1,7 @@
 export { createPersonioClientFactory } from './client.js';
 export { DEFAULT_BASE_URL, DEFAULTS } from './settings.js';
 export { BATCH_SIZE } from './reads.js';
-export { monthWindow, normalizeTypeName } from './normalize.js';
+export { monthWindow } from './normalize.js';
 export { matchPersonsByEmail, normalizeEmail, swapCase } from './person-matching.js';
 export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind } from './errors.js';
 export { SCOPES, type PersonioEndpoint } from './endpoints.js';

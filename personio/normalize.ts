@@ -1,10 +1,5 @@
-// The forms names, months and batches are compared and sent in.
+// The forms months and batches are sent to Personio in.
 import { periodDays } from '../payroll/period.js';
-
-/** Case-insensitive, trimmed, inner whitespace collapsed: the form type names are compared in. */
-export function normalizeTypeName(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
 
 /** `YYYY-MM` → the whole month as Personio's start_date/end_date. */
 export function monthWindow(period: string): { startDate: string; endDate: string } {

@@ -7,9 +7,9 @@ import { companyCollections, saveResolvedMapping, type BenefitMapping } from '..
 import { claimTypeCreation } from '../../db/type-claims.js';
 import type { Locale } from '../../i18n/locale.js';
 import { saveCreatedTypes, type CreatedCompensationType, type SyncRunDoc } from '../../db/sync-runs.js';
-import { oneTimeTypeName, typesNamed, unsuitableReason } from '../../payroll/benefit-types.js';
+import { normalizeTypeName, oneTimeTypeName, typesNamed, unsuitableReason } from '../../payroll/benefit-types.js';
 import { iterateEntries } from '../../db/entry-sets.js';
-import { normalizeTypeName, type PersonioClient, type PersonioCompensationType } from '../../personio/index.js';
+import type { PersonioClient, PersonioCompensationType } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { loadRun, requireEntrySet } from './sync-context.js';
