@@ -1,16 +1,17 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { CompensationTypeOption } from '../../contracts/connection-test.js';
 import { companyCollections, replaceBenefitMappings, type BenefitMapping } from '../../db/companies.js';
 import { requireCompany } from '../company-guard.js';
 import { fetchCompensationTypes } from '../compensation-types.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem, type FieldProblem } from '../problem.js';
-import { companyParams, problemResponses, problemSchema } from '../schemas/common.js';
-import { benefitMappingSchema, benefitMappingsInputSchema } from '../schemas/benefit-mappings.js';
+import { companyParams, problemResponses } from '../schemas/common.js';
+import { benefitMappingsInputSchema, benefitMappingsSchema, unmappableTypesProblemSchema } from '../schemas/benefit-mappings.js';
+import { personioProblemResponses } from '../schemas/compensation-types.js';
 
 const mappingsResponse = {
   description: 'The mapping set',
-  content: { 'application/json': { schema: z.array(benefitMappingSchema) } },
+  content: { 'application/json': { schema: benefitMappingsSchema } },
 } as const;
 
 export const TYPE_NOT_MAPPABLE = 'urn:payroll-sync:problem:compensation-type-not-mappable';
@@ -50,10 +51,8 @@ export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): v
       responses: {
         200: mappingsResponse,
         ...problemResponses,
-        409: { description: 'No Personio credentials stored: mapped types cannot be checked', content: { 'application/problem+json': { schema: problemSchema } } },
-        422: { description: 'A mapped type does not exist in Personio or is not ONE_TIME', content: { 'application/problem+json': { schema: problemSchema } } },
-        502: { description: 'Personio refused the type listing', content: { 'application/problem+json': { schema: problemSchema } } },
-        503: { description: 'Personio unreachable: mapped types cannot be checked now', content: { 'application/problem+json': { schema: problemSchema } } },
+        ...personioProblemResponses,
+        422: { description: 'A mapped type does not exist in Personio or is not ONE_TIME', content: { 'application/problem+json': { schema: unmappableTypesProblemSchema } } },
       },
     }),
     async (c) => {

@@ -1,18 +1,10 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { fetchCompensationTypes } from '../compensation-types.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { companyParams, problemResponses } from '../schemas/common.js';
+import { compensationTypeListSchema, personioProblemResponses } from '../schemas/compensation-types.js';
 
-const compensationTypeOptionSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    category: z.string().nullable(),
-    suitableForBenefits: z.boolean().openapi({ description: 'Whether a benefit can be mapped to this type: ONE_TIME types only.' }),
-    unsuitableReason: z.string().nullable().openapi({ description: 'Why the type cannot take benefit amounts (null when it can).' }),
-  })
-  .openapi('CompensationTypeOption');
 
 export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(
@@ -24,8 +16,9 @@ export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps):
       description: 'Fetched by the worker (a short workflow), never by the API process itself.',
       request: { params: companyParams },
       responses: {
-        200: { description: 'Types, sorted by name', content: { 'application/json': { schema: z.object({ compensationTypes: z.array(compensationTypeOptionSchema) }) } } },
+        200: { description: 'Types, sorted by name', content: { 'application/json': { schema: compensationTypeListSchema } } },
         ...problemResponses,
+        ...personioProblemResponses,
       },
     }),
     async (c) => {

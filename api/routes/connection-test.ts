@@ -9,12 +9,11 @@ import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
 import { companyIdSchema, problemResponses } from '../schemas/common.js';
-import { connectionTestResultSchema } from '../schemas/company.js';
+import { connectionTestFinishedSchema as finishedSchema } from '../schemas/company.js';
 import { workflowFailureProblem } from '../workflow-failure.js';
 
 const testIdSchema = z.uuid('must be a connection test id').openapi({ param: { name: 'testId', in: 'path' } });
 
-const finishedSchema = connectionTestResultSchema.extend({ testId: z.string(), status: z.literal('completed') }).openapi('ConnectionTest');
 const runningSchema = z
   .object({ testId: z.string(), status: z.literal('running'), poll: z.string(), temporalUiUrl: z.string() })
   .openapi('ConnectionTestRunning');

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { syncRunCollections } from '../../db/sync-runs.js';
 import type { ApiDeps } from '../deps.js';
 import { problemResponses } from '../schemas/common.js';
-import { syncSummarySchema } from '../schemas/payroll-syncs.js';
+import { failedSyncListSchema } from '../schemas/payroll-syncs.js';
 import { syncSummaryView } from '../sync-views.js';
 
 const querySchema = z.object({
@@ -22,7 +22,7 @@ export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void 
       tags: ['Operations'],
       summary: 'Failed and partially failed syncs across companies, newest first, each with its retry link',
       request: { query: querySchema },
-      responses: { 200: { description: 'Syncs', content: { 'application/json': { schema: z.object({ items: z.array(syncSummarySchema) }) } } }, ...problemResponses },
+      responses: { 200: { description: 'Syncs', content: { 'application/json': { schema: failedSyncListSchema } } }, ...problemResponses },
     }),
     async (c) => {
       const query = c.req.valid('query');

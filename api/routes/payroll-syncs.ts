@@ -13,8 +13,9 @@ import {
   syncDetailSchema,
   syncIdSchema,
   syncListQuerySchema,
+  syncConflictProblemSchema,
+  syncListSchema,
   syncStartedSchema,
-  syncSummarySchema,
 } from '../schemas/payroll-syncs.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
@@ -23,7 +24,7 @@ import { syncDetailView, syncSummaryView } from '../sync-views.js';
 const companyParams = z.object({ companyId: companyIdSchema });
 const syncParams = z.object({ companyId: companyIdSchema, syncId: syncIdSchema });
 
-const conflictResponse = { 409: { description: 'A sync of this company and period is already running', content: { 'application/problem+json': { schema: z.object({}) } } } };
+const conflictResponse = { 409: { description: 'A sync of this company and period is already running', content: { 'application/problem+json': { schema: syncConflictProblemSchema } } } };
 
 interface Cursor {
   t: number;
@@ -106,7 +107,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
       summary: 'The export log: syncs newest first, filterable by period and status',
       request: { params: companyParams, query: syncListQuerySchema },
       responses: {
-        200: { description: 'A page of syncs', content: { 'application/json': { schema: z.object({ items: z.array(syncSummarySchema), nextCursor: z.string().nullable() }) } } },
+        200: { description: 'A page of syncs', content: { 'application/json': { schema: syncListSchema } } },
         ...problemResponses,
       },
     }),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { problemSchema } from './common.js';
 
 export const benefitKeySchema = z
   .string()
@@ -27,3 +28,13 @@ export const benefitMappingsInputSchema = z
     });
   })
   .openapi('BenefitMappingsInput');
+
+/** 422: a mapped type Personio does not have, or one that is not ONE_TIME — each named with its category. */
+export const unmappableTypesProblemSchema = problemSchema
+  .extend({
+    types: z.array(z.object({ benefitKey: z.string(), compensationTypeId: z.string(), name: z.string().nullable(), category: z.string().nullable() })),
+  })
+  .openapi('UnmappableTypesProblem');
+
+/** The stored mapping set, as GET and PUT answer it. */
+export const benefitMappingsSchema = z.array(benefitMappingSchema).openapi('BenefitMappings');

@@ -56,3 +56,6 @@ export const credentialsInputSchema = z
   })
   .strict()
   .openapi('PersonioCredentialsInput');
+
+/** A finished connection test, as POST …/connection-test and GET …/connection-tests/{testId} answer it. */
+export const connectionTestFinishedSchema = connectionTestResultSchema.extend({ testId: z.string(), status: z.literal('completed') }).openapi('ConnectionTest');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { problemSchema } from './common.js';
 import { PERIOD_PATTERN } from '../../payroll/period.js';
 
 export const periodSchema = z.string().regex(PERIOD_PATTERN, 'must be a month written YYYY-MM');
@@ -103,3 +104,17 @@ export const syncListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+export const syncListSchema = z.object({ items: z.array(syncSummarySchema), nextCursor: z.string().nullable() }).openapi('PayrollSyncPage');
+
+export const failedSyncListSchema = z.object({ items: z.array(syncSummarySchema) }).openapi('FailedPayrollSyncs');
+
+/** 409 while a sync of the company and period runs: names it. */
+export const syncConflictProblemSchema = problemSchema
+  .extend({
+    workflowId: z.string(),
+    runningSyncId: z.string().nullable(),
+    temporalUiUrl: z.string(),
+    runningSync: z.string().optional(),
+  })
+  .openapi('SyncConflictProblem');

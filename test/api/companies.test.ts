@@ -1,5 +1,6 @@
 // Company setup over real HTTP: validation, auth, scoping, and the secret never coming back out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benefitMappingsSchema, companySchema, problemSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { databaseText } from '../support/secrets.js';
 
@@ -15,7 +16,7 @@ const company = { name: 'Acme GmbH', managerEmails: ['hr@acme.example', 'Boss@Ac
 
 describe('companies', () => {
   it('creates a company with German and Berlin defaults, and reads it back', async () => {
-    const put = await h.api('PUT', '/v1/companies/acme', company);
+    const put = await h.apiAs(companySchema, 'PUT', '/v1/companies/acme', company);
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({
       companyId: 'acme',
@@ -25,13 +26,13 @@ describe('companies', () => {
       timezone: 'Europe/Berlin',
       personio: null,
     });
-    const get = await h.api('GET', '/v1/companies/acme');
+    const get = await h.apiAs(companySchema, 'GET', '/v1/companies/acme');
     expect(get.status).toBe(200);
     expect(get.json).toEqual(put.json);
   });
 
   it('rejects bad input with problem+json naming every field, and stores nothing', async () => {
-    const res = await h.api('PUT', '/v1/companies/broken', { name: '', managerEmails: ['not-an-email'], locale: 'fr', timezone: 'Mars/Olympus' });
+    const res = await h.apiAs(problemSchema, 'PUT', '/v1/companies/broken', { name: '', managerEmails: ['not-an-email'], locale: 'fr', timezone: 'Mars/Olympus' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const fields = (res.json.errors as { field: string; reason: string }[]).map((e) => e.field).sort();
@@ -40,7 +41,7 @@ describe('companies', () => {
   });
 
   it('rejects unknown fields, a wrong content type, malformed JSON and an oversized body', async () => {
-    const extra = await h.api('PUT', '/v1/companies/extra', { ...company, plan: 'gold' });
+    const extra = await h.apiAs(problemSchema, 'PUT', '/v1/companies/extra', { ...company, plan: 'gold' });
     expect(extra.status).toBe(400);
     expect(JSON.stringify(extra.json.errors)).toContain('plan');
 
@@ -52,7 +53,7 @@ describe('companies', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
 
-    const huge = await h.api('PUT', '/v1/companies/huge', { ...company, name: 'x'.repeat(3 * 1024 * 1024) });
+    const huge = await h.apiAs(problemSchema, 'PUT', '/v1/companies/huge', { ...company, name: 'x'.repeat(3 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.json.title).toBe('Payload Too Large');
 
@@ -89,7 +90,7 @@ describe('companies', () => {
 
   it('stores the Personio secret encrypted and never returns it', async () => {
     const secret = 'sk-very-secret-value-0123456789';
-    const put = await h.api('PUT', '/v1/companies/acme/personio-credentials', { clientId: 'papi-client-1', clientSecret: secret });
+    const put = await h.apiAs(companySchema, 'PUT', '/v1/companies/acme/personio-credentials', { clientId: 'papi-client-1', clientSecret: secret });
     expect(put.status).toBe(200);
     expect(put.json.personio).toEqual({ clientId: 'papi-client-1', hasSecret: true });
     expect(put.text).not.toContain(secret);
@@ -108,15 +109,15 @@ describe('companies', () => {
       { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: null },
     ];
     expect((await h.api('PUT', '/v1/companies/acme/benefit-mappings', mappings)).status).toBe(200);
-    expect((await h.api('GET', '/v1/companies/acme/benefit-mappings')).json).toEqual(mappings);
+    expect((await h.apiAs(benefitMappingsSchema, 'GET', '/v1/companies/acme/benefit-mappings')).json).toEqual(mappings);
 
-    const dup = await h.api('PUT', '/v1/companies/acme/benefit-mappings', [...mappings, { benefitKey: 'MEAL', benefitName: 'Again', compensationTypeId: null }]);
+    const dup = await h.apiAs(problemSchema, 'PUT', '/v1/companies/acme/benefit-mappings', [...mappings, { benefitKey: 'MEAL', benefitName: 'Again', compensationTypeId: null }]);
     expect(dup.status).toBe(400);
     expect(dup.json.errors).toEqual([{ field: '[2].benefitKey', reason: 'duplicates the benefitKey of item 0' }]);
-    expect((await h.api('GET', '/v1/companies/acme/benefit-mappings')).json).toEqual(mappings);
+    expect((await h.apiAs(benefitMappingsSchema, 'GET', '/v1/companies/acme/benefit-mappings')).json).toEqual(mappings);
 
     expect((await h.api('PUT', '/v1/companies/other', { ...company, name: 'Other AG' })).status).toBe(200);
-    expect((await h.api('GET', '/v1/companies/other/benefit-mappings')).json).toEqual([]);
+    expect((await h.apiAs(benefitMappingsSchema, 'GET', '/v1/companies/other/benefit-mappings')).json).toEqual([]);
   });
 
   it('serves an OpenAPI document generated from the schemas, and a docs page', async () => {

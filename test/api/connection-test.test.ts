@@ -2,7 +2,16 @@
 // reported on its own, with what to fix, in the company's language — and the secret stays secret.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../sandbox/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { z } from 'zod';
+import {
+  benefitMappingsSchema,
+  companySchema,
+  compensationTypeListSchema,
+  connectionTestFinishedSchema,
+  problemSchema,
+  unmappableTypesProblemSchema,
+} from '../support/api-schemas.js';
+import { parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { databaseText, historyText } from '../support/secrets.js';
 
 let h: Harness;
@@ -21,8 +30,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Check = { id: string; ok: boolean; status: string; message: string };
-type TestResult = { ok: boolean; unreachable: boolean; checks: Check[]; testId: string; status: string };
+type TestResult = z.output<typeof connectionTestFinishedSchema>;
 
 /** A company whose Personio credential has exactly these scopes and readable attributes. */
 async function companyWithCredential(opts: { scopes?: string[]; attributes?: string[]; locale?: 'de' | 'en'; wrongSecret?: boolean }) {
@@ -43,7 +51,7 @@ async function runTest(companyId: string): Promise<TestResult> {
   const res = await h.api('POST', `/v1/companies/${companyId}/connection-test`);
   responses.push(res.text);
   expect(res.status).toBe(200);
-  return res.json as unknown as TestResult;
+  return parseApiJson(connectionTestFinishedSchema, res).json;
 }
 
 const statuses = (result: TestResult) => Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
@@ -61,7 +69,7 @@ describe('connection test', () => {
       compensation_types_readable: 'passed',
       compensations_writable: 'passed',
     });
-    const company = await h.api('GET', `/v1/companies/${companyId}`);
+    const company = await h.apiAs(companySchema, 'GET', `/v1/companies/${companyId}`);
     expect(company.json.lastConnectionTest).toMatchObject({ ok: true, checks: result.checks });
   });
 
@@ -101,7 +109,7 @@ describe('connection test', () => {
     await h.admin.addCompensationType({ name: 'Essenszuschuss', category: 'ONE_TIME' });
     await h.admin.addCompensationType({ name: 'Grundgehalt', category: 'FIXED_SALARY' });
     const companyId = await companyWithCredential({});
-    const res = await h.api('GET', `/v1/companies/${companyId}/personio/compensation-types`);
+    const res = await h.apiAs(compensationTypeListSchema, 'GET', `/v1/companies/${companyId}/personio/compensation-types`);
     responses.push(res.text);
     expect(res.status).toBe(200);
     expect(res.json.compensationTypes).toEqual([
@@ -109,7 +117,7 @@ describe('connection test', () => {
       expect.objectContaining({ name: 'Grundgehalt', category: 'FIXED_SALARY', suitableForBenefits: false, unsuitableReason: expect.stringMatching(/salary/) }),
     ]);
     const noRead = await companyWithCredential({ scopes: ['personio:persons:read'] });
-    const refused = await h.api('GET', `/v1/companies/${noRead}/personio/compensation-types`);
+    const refused = await h.apiAs(problemSchema, 'GET', `/v1/companies/${noRead}/personio/compensation-types`);
     expect(refused.status).toBe(502);
     expect(refused.json).toMatchObject({ personioErrorKind: 'permission_missing', missingScope: 'personio:compensations:read' });
   });
@@ -126,7 +134,7 @@ describe('connection test', () => {
     ];
     expect((await h.api('PUT', path, good)).status).toBe(200);
 
-    const bad = await h.api('PUT', path, [
+    const bad = await h.apiAs(unmappableTypesProblemSchema, 'PUT', path, [
       ...good,
       { benefitKey: 'mobility', benefitName: 'Mobilitätsbudget', compensationTypeId: recurring.id },
       { benefitKey: 'gym', benefitName: 'Fitness', compensationTypeId: salary.id },
@@ -136,20 +144,20 @@ describe('connection test', () => {
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.json.type).toBe('urn:payroll-sync:problem:compensation-type-not-mappable');
-    expect(bad.json.errors.map((e: { field: string }) => e.field)).toEqual(['[2].compensationTypeId', '[3].compensationTypeId', '[4].compensationTypeId']);
-    expect(bad.json.errors[0].reason).toMatch(/Mobilitätsbudget.*Fahrtkosten monatlich.*RECURRING/);
-    expect(bad.json.errors[1].reason).toMatch(/Fitness.*Festgehalt.*FIXED_SALARY/);
-    expect(bad.json.errors[2].reason).toMatch(/no compensation type no-such-type/);
+    expect(bad.json.errors!.map((e) => e.field)).toEqual(['[2].compensationTypeId', '[3].compensationTypeId', '[4].compensationTypeId']);
+    expect(bad.json.errors![0]!.reason).toMatch(/Mobilitätsbudget.*Fahrtkosten monatlich.*RECURRING/);
+    expect(bad.json.errors![1]!.reason).toMatch(/Fitness.*Festgehalt.*FIXED_SALARY/);
+    expect(bad.json.errors![2]!.reason).toMatch(/no compensation type no-such-type/);
     expect(bad.json.types).toEqual([
       { benefitKey: 'mobility', compensationTypeId: recurring.id, name: 'Fahrtkosten monatlich', category: 'RECURRING' },
       { benefitKey: 'gym', compensationTypeId: salary.id, name: 'Festgehalt', category: 'FIXED_SALARY' },
       { benefitKey: 'kita', compensationTypeId: 'no-such-type', name: null, category: null },
     ]);
     // Nothing half written: the stored set is the one before.
-    expect((await h.api('GET', path)).json).toEqual(good);
+    expect((await h.apiAs(benefitMappingsSchema, 'GET', path)).json).toEqual(good);
 
     await h.api('PUT', `/v1/companies/no-creds-${counter}`, { name: 'No creds', managerEmails: ['hr@acme.example'] });
-    const unchecked = await h.api('PUT', `/v1/companies/no-creds-${counter}/benefit-mappings`, good);
+    const unchecked = await h.apiAs(problemSchema, 'PUT', `/v1/companies/no-creds-${counter}/benefit-mappings`, good);
     expect(unchecked.status).toBe(409);
     expect(unchecked.json.title).toBe('Personio credentials missing');
     // Unmapped benefits need no check, hence no credentials.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendSummaryActivity } from '../../activities/send-summary.js';
 import { createSmtpMailer } from '../../email/mailer.js';
 import { emailReceipts } from '../../db/email-receipts.js';
+import { syncDetailSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
 import { stack } from '../support/stack.js';
@@ -35,8 +36,8 @@ describe('summary email with the SMTP server down', () => {
     expect(sync.status).toBe('succeeded');
     await expectExactlyOnce(h, s);
     expect(sync.email).toMatchObject({ status: 'failed', recipients: [manager], attempts: 3 });
-    expect(sync.email.error).toMatch(/ECONNREFUSED|connect/i);
-    const workflow = await h.temporal.workflow.getHandle(sync.workflowId, sync.runId).describe();
+    expect(sync.email!.error).toMatch(/ECONNREFUSED|connect/i);
+    const workflow = await h.temporal.workflow.getHandle(sync.workflowId, sync.runId!).describe();
     expect(workflow.status.name).toBe('COMPLETED');
     expect(await mailsTo(manager)).toHaveLength(0);
     expect(await emailReceipts(h.db).findOne({ _id: sync.syncId })).toMatchObject({ status: 'failed', attempts: 3 });
@@ -55,9 +56,9 @@ describe('summary email with the SMTP server down', () => {
     const mails = await mailsTo(manager);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.messageId).toBe(`<sync-summary.${sync.syncId}@harness.test>`);
-    const view = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json;
+    const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json;
     expect(view.email).toMatchObject({ status: 'sent', recipients: [manager], attempts: 4 });
-    expect(view.email.error).toBeUndefined();
+    expect(view.email!.error).toBeUndefined();
   });
 
   it('a failed sync with the SMTP server down still ends as the sync’s own failure', async () => {

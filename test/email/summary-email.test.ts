@@ -6,6 +6,7 @@ import { createSendSummaryActivity } from '../../activities/send-summary.js';
 import { syncRunCollections, type SyncRunDoc } from '../../db/sync-runs.js';
 import { claimReceipt, emailReceipts, settleReceipt } from '../../db/email-receipts.js';
 import { formatMoney } from '../../email/format.js';
+import { problemSchema, syncDetailSchema } from '../support/api-schemas.js';
 import { HARNESS_PLATFORM_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 import { ALL_SCOPES } from '../../sandbox/index.js';
 import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
@@ -75,9 +76,9 @@ describe('summary email', () => {
     expect(mail.html).toContain('Exportprotokoll öffnen');
 
     // Recorded on the run and shown in the sync's view.
-    const view = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json;
+    const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json;
     expect(view.email).toMatchObject({ status: 'sent', recipients: [manager(s)], attempts: 1 });
-    expect(Date.parse(view.email.at)).toBeGreaterThan(0);
+    expect(Date.parse(view.email!.at)).toBeGreaterThan(0);
 
     // The preview route renders the very same mail.
     const preview = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}/summary-email`);
@@ -147,7 +148,7 @@ describe('summary email', () => {
     });
     const sync = await runSync(h, s);
     expect(sync.status).toBe('failed');
-    expect(sync.counts.failed).toBe(2);
+    expect(sync.counts!.failed).toBe(2);
     const [mail, ...more] = await mailsTo(manager(s));
     expect(more).toHaveLength(0);
     expect(mail!.subject).toBe('Lohnexport Oktober 2026 – Ohne Schreibrecht AG: fehlgeschlagen');
@@ -157,7 +158,7 @@ describe('summary email', () => {
     expect(text).toContain('das Recht „Vergütungen schreiben“ (personio:compensations:write) erteilen');
     expect(text).toContain(`- Emp0 ${s.companyId} (emp0.${s.companyId}@example.com)`);
     expect(mail!.html).toContain('das Recht „Vergütungen schreiben“ (personio:compensations:write) erteilen');
-    expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json.email).toMatchObject({ status: 'sent' });
+    expect((await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}`)).json.email).toMatchObject({ status: 'sent' });
   });
 
   it('a sync that fails as a whole (credentials rejected) still mails the managers, with the reason and the fix', async () => {
@@ -166,7 +167,7 @@ describe('summary email', () => {
     await h.admin.setCredentials({ clientId: `client-${s.companyId}`, clientSecret: 'a-rotated-secret-personio-knows', scopes: [...ALL_SCOPES] });
     const sync = await runSync(h, s);
     expect(sync.status).toBe('failed');
-    expect(sync.failure.message).toMatch(/rejected the client ID/);
+    expect(sync.failure!.message).toMatch(/rejected the client ID/);
     const [mail, ...more] = await mailsTo(manager(s));
     expect(more).toHaveLength(0);
     expect(mail!.subject).toBe('Payroll export October 2026 – Rotated Secrets Ltd: failed');
@@ -174,7 +175,7 @@ describe('summary email', () => {
     expect(text).toContain('Failed: The export did not complete.');
     expect(text).toContain('Why the export failed');
     expect(text).toContain('Personio rejected the credentials. Check the API credentials in Personio');
-    expect(text).toContain(`(${sync.failure.message})`);
+    expect(text).toContain(`(${sync.failure!.message})`);
     expect(text).not.toContain(`secret-${s.companyId}-s3cr3t`);
     expect(sync.email).toMatchObject({ status: 'sent', recipients: [manager(s)] });
   });
@@ -300,11 +301,11 @@ describe('summary email idempotency', () => {
 describe('summary email preview route', () => {
   it('answers 404 problems for an unknown sync or company', async () => {
     const s = await createScenario(h, { employees: 1, benefits: 1 });
-    const unknownSync = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${randomUUID()}/summary-email`);
+    const unknownSync = await h.apiAs(problemSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${randomUUID()}/summary-email`);
     expect(unknownSync.status).toBe(404);
     expect(unknownSync.headers.get('content-type')).toContain('application/problem+json');
     expect(unknownSync.json.errors).toEqual([{ field: 'syncId', reason: 'unknown sync' }]);
-    const unknownCompany = await h.api('GET', `/v1/companies/no-such-company/payroll-syncs/${randomUUID()}/summary-email`);
+    const unknownCompany = await h.apiAs(problemSchema, 'GET', `/v1/companies/no-such-company/payroll-syncs/${randomUUID()}/summary-email`);
     expect(unknownCompany.status).toBe(404);
     expect(unknownCompany.json.errors).toEqual([{ field: 'companyId', reason: 'unknown company' }]);
     // Another company's sync is not found through this company.

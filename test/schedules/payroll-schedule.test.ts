@@ -3,6 +3,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduledPayrollSyncResult } from '../../contracts/schedule.js';
+import { companySchema, failedSyncListSchema, problemSchema, scheduleViewSchema, syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, putEntries, startSync } from '../support/payroll-scenario.js';
 
@@ -34,7 +35,7 @@ async function scheduledResults(companyId: string, count: number): Promise<Sched
 describe('payroll schedule', () => {
   it('creates a Temporal Schedule with the right spec and time zone, and shows its next runs', async () => {
     const s = await createScenario(h, { employees: 1, benefits: 1 });
-    const res = await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 1, hour: 0, minute: 30, period: 'previous' });
+    const res = await h.apiAs(scheduleViewSchema, 'PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 1, hour: 0, minute: 30, period: 'previous' });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({ dayOfMonth: 1, hour: 0, minute: 30, timezone: 'Europe/Berlin', period: 'previous', paused: false, autoRetryAfterMinutes: 360 });
     expect(res.json.temporalUiUrl).toBe(`http://temporal-ui.test/namespaces/default/schedules/payroll-schedule%3A${s.companyId}`);
@@ -44,7 +45,7 @@ describe('payroll schedule', () => {
     expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'scheduledPayrollSync' });
     // The next run is at 00:30 Berlin time on a 1st: 23:30 or 22:30 UTC the day before.
-    const next = new Date(res.json.nextRunTimes[0]);
+    const next = new Date(res.json.nextRunTimes[0]!);
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('01, 00:30');
     await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
@@ -62,10 +63,10 @@ describe('payroll schedule', () => {
     const [run] = await scheduledResults(s.companyId, 1);
     expect(run).toMatchObject({ period: expectedPeriod, scheduledAt: at.toISOString(), runs: [{ outcome: 'ran', status: 'succeeded', trigger: 'schedule' }] });
     const syncId = (run?.runs[0] as { syncId: string }).syncId;
-    const sync = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}`);
+    const sync = await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}`);
     expect(sync.json).toMatchObject({ period: expectedPeriod, trigger: 'schedule', status: 'succeeded', workflowId: `payroll-sync:${s.companyId}:${expectedPeriod}` });
     await expectExactlyOnce(h, s);
-    const view = await h.api('GET', `/v1/companies/${s.companyId}/payroll-schedule`);
+    const view = await h.apiAs(scheduleViewSchema, 'GET', `/v1/companies/${s.companyId}/payroll-schedule`);
     expect(view.json.recentRuns[0]).toMatchObject({ period: expectedPeriod, syncs: [{ syncId, outcome: 'ran', status: 'succeeded' }] });
     await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
   });
@@ -85,46 +86,46 @@ describe('payroll schedule', () => {
     await h.temporal.workflow.getHandle(manual.workflowId, manual.runId).result();
     await h.admin.clearFaults();
     await expectExactlyOnce(h, s);
-    const view = await h.api('GET', `/v1/companies/${s.companyId}/payroll-schedule`);
-    expect(view.json.recentRuns[0].syncs).toEqual([{ syncId: null, outcome: 'skipped: already running', status: null, trigger: null }]);
+    const view = await h.apiAs(scheduleViewSchema, 'GET', `/v1/companies/${s.companyId}/payroll-schedule`);
+    expect(view.json.recentRuns[0]!.syncs).toEqual([{ syncId: null, outcome: 'skipped: already running', status: null, trigger: null }]);
     await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
   });
 
   it('pauses with a note, unpauses and deletes', async () => {
     const s = await createScenario(h, { employees: 1, benefits: 1 });
     const base = { dayOfMonth: 5, hour: 6, minute: 0, period: 'current' };
-    expect((await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { ...base, paused: true, note: 'Paused during the audit' })).json).toMatchObject({ paused: true, note: 'Paused during the audit' });
+    expect((await h.apiAs(scheduleViewSchema, 'PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { ...base, paused: true, note: 'Paused during the audit' })).json).toMatchObject({ paused: true, note: 'Paused during the audit' });
     expect((await scheduleHandle(s.companyId).describe()).state.paused).toBe(true);
-    expect((await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { ...base, paused: false })).json.paused).toBe(false);
+    expect((await h.apiAs(scheduleViewSchema, 'PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { ...base, paused: false })).json.paused).toBe(false);
     expect((await scheduleHandle(s.companyId).describe()).state.paused).toBe(false);
     expect((await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`)).status).toBe(204);
     expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-schedule`)).status).toBe(404);
     expect((await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`)).status).toBe(404);
-    const bad = await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 31, hour: 24, minute: 0, period: 'next' });
+    const bad = await h.apiAs(problemSchema, 'PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 31, hour: 24, minute: 0, period: 'next' });
     expect(bad.status).toBe(400);
-    expect(bad.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dayOfMonth', 'hour', 'period']);
+    expect(bad.json.errors!.map((e) => e.field).sort()).toEqual(['dayOfMonth', 'hour', 'period']);
   });
 
   it('lists a failed sync across companies with a retry link, and the retry succeeds', async () => {
     const s = await createScenario(h, { employees: 2, benefits: 1, period: '2026-09' });
     // The credential disappears in Personio: the sync fails as a whole.
-    const company = (await h.api('GET', `/v1/companies/${s.companyId}`)).json;
-    await h.admin.deleteCredentials(company.personio.clientId);
+    const company = (await h.apiAs(companySchema, 'GET', `/v1/companies/${s.companyId}`)).json;
+    await h.admin.deleteCredentials(company.personio!.clientId);
     const failed = await startSync(h, s);
     await h.temporal.workflow.getHandle(failed.workflowId, failed.runId).result().catch(() => undefined);
-    const list = await h.api('GET', '/v1/payroll-syncs?status=failed');
+    const list = await h.apiAs(failedSyncListSchema, 'GET', '/v1/payroll-syncs?status=failed');
     expect(list.status).toBe(200);
     const listed = list.json.items.find((i: { syncId: string }) => i.syncId === failed.syncId);
     expect(listed).toMatchObject({ status: 'failed', companyId: s.companyId, links: { retry: `/v1/companies/${s.companyId}/payroll-syncs/${failed.syncId}/retry` } });
-    expect(listed.temporalUiUrl).toContain(encodeURIComponent(failed.workflowId));
-    const detail = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${failed.syncId}`)).json;
-    expect(detail.failure.message).toMatch(/rejected the client ID/i);
+    expect(listed!.temporalUiUrl).toContain(encodeURIComponent(failed.workflowId));
+    const detail = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${failed.syncId}`)).json;
+    expect(detail.failure!.message).toMatch(/rejected the client ID/i);
 
-    await h.admin.setCredentials({ clientId: company.personio.clientId, clientSecret: `secret-${s.companyId}-s3cr3t`, scopes: ['personio:persons:read', 'personio:compensations:read', 'personio:compensations:write'] });
-    const retry = await h.api('POST', listed.links.retry);
+    await h.admin.setCredentials({ clientId: company.personio!.clientId, clientSecret: `secret-${s.companyId}-s3cr3t`, scopes: ['personio:persons:read', 'personio:compensations:read', 'personio:compensations:write'] });
+    const retry = await h.apiAs(syncStartedSchema, 'POST', listed!.links.retry!);
     expect(retry.status).toBe(202);
     await h.temporal.workflow.getHandle(retry.json.workflowId, retry.json.runId).result();
-    expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${retry.json.syncId}`)).json).toMatchObject({ status: 'succeeded', trigger: 'retry', retryOf: failed.syncId });
+    expect((await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${retry.json.syncId}`)).json).toMatchObject({ status: 'succeeded', trigger: 'retry', retryOf: failed.syncId });
     await expectExactlyOnce(h, s);
   });
 
@@ -139,7 +140,7 @@ describe('payroll schedule', () => {
       { outcome: 'ran', status: 'succeeded', trigger: 'retry' },
     ]);
     await expectExactlyOnce(h, s);
-    const log = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?period=2026-08`)).json.items;
+    const log = (await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs?period=2026-08`)).json.items;
     expect(log.map((i: { trigger: string; status: string }) => [i.trigger, i.status])).toEqual([
       ['retry', 'succeeded'],
       ['schedule', 'partially_failed'],

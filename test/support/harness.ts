@@ -15,7 +15,8 @@ import { createSandboxAdmin, startSandbox, type AdminPersonalityInput, type Sand
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
 import { createWorker } from '../../worker.js';
 import { connectTemporalClient, connectTestDb, connectWorkerConnection, stack, uniqueTaskQueue } from './stack.js';
-import { createApiClient } from '../../dev/api-client.js';
+import { createApiClient, type ApiResponse } from '../../dev/api-client.js';
+import { z } from 'zod';
 
 let runtimeInstalled = false;
 function quietTemporalRuntime(): void {
@@ -28,9 +29,26 @@ function quietTemporalRuntime(): void {
   }
 }
 
-/** Response bodies as tests read them: assertions check the shape, so the type stays open. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ApiJson = Record<string, any>;
+/** An API answer as the API sent it; `json` is the parsed body (undefined when empty or not JSON). */
+export type { ApiResponse };
+
+/** Thrown when an answer does not match the schema the API documents for it. */
+export class ApiSchemaMismatch extends Error {
+  override name = 'ApiSchemaMismatch';
+}
+
+/**
+ * Checks an answer's JSON against the API's own zod schema (api/schemas/*.ts) and types it: a test fails when the
+ * API breaks its documented schema. The body is handed back as the API sent it (nothing stripped or defaulted), so
+ * assertions see exactly the answer.
+ */
+export function parseApiJson<S extends z.ZodType>(schema: S, res: ApiResponse<unknown>, what = 'the answer'): ApiResponse<z.output<S>> {
+  const parsed = schema.safeParse(res.json);
+  if (!parsed.success) {
+    throw new ApiSchemaMismatch(`${what} (status ${res.status}) does not match its documented schema:\n${z.prettifyError(parsed.error)}\nbody: ${res.text.slice(0, 1000)}`);
+  }
+  return res as ApiResponse<z.output<S>>;
+}
 
 export interface HarnessOptions {
   /** Which reading of Personio's open behaviours the sandbox plays (default: the default personality). */
@@ -107,8 +125,15 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const apiClient = createApiClient(apiUrl, apiToken);
-  /** Calls the API over HTTP with the test token and a JSON (or raw string) body. */
-  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => apiClient.call<ApiJson>(method, path, body, headers);
+  /**
+   * Calls the API over HTTP with the test token and a JSON (or raw string) body, and hands back the raw answer
+   * (`json: unknown`): for status, header and text checks, and for deliberately bad requests.
+   */
+  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<unknown>> =>
+    apiClient.call<unknown>(method, path, body, headers);
+  /** Like `api`, with the answer's JSON checked against (and typed by) the API's schema for it (see test/support/api-schemas.ts). */
+  const apiAs = async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<z.output<S>>> =>
+    parseApiJson(schema, await api(method, path, body, headers), `${method} ${path}`);
 
   /** Environment for a worker process (`node --import tsx worker.ts`) serving this harness. */
   function workerEnv(): NodeJS.ProcessEnv {
@@ -143,6 +168,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     apiUrl,
     apiToken,
     api,
+    apiAs,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker?.shutdown();

@@ -2,8 +2,10 @@
 // what Personio (the sandbox) holds — the ground truth every exactly-once test compares against.
 import { expect } from 'vitest';
 import { ALL_SCOPES, type AdminCompensation, type AdminPerson } from '../../sandbox/index.js';
-import type { Harness } from './harness.js';
+import { benefitMappingsSchema, syncDetailSchema, syncStartedSchema } from './api-schemas.js';
+import { parseApiJson, type Harness } from './harness.js';
 import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
+import { periodEffectiveDate } from '../../payroll/period.js';
 
 let scenarioCounter = 0;
 
@@ -59,7 +61,7 @@ export async function putEntries(h: Harness, s: { companyId: string; period: str
 export async function startSync(h: Harness, s: { companyId: string; period: string }, body: Record<string, unknown> = {}) {
   const res = await h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period, ...body });
   expect(res.status, res.text.slice(0, 500)).toBe(202);
-  return res.json as { syncId: string; workflowId: string; runId: string; temporalUiUrl: string };
+  return parseApiJson(syncStartedSchema, res).json;
 }
 
 /** Waits for the sync's workflow to close (success or failure) and returns the export-log view. */
@@ -67,7 +69,7 @@ export async function waitForSync(h: Harness, s: { companyId: string }, started:
   await h.temporal.workflow.getHandle(started.workflowId, started.runId).result().catch(() => undefined);
   const res = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${started.syncId}${query}`);
   expect(res.status).toBe(200);
-  return res.json;
+  return parseApiJson(syncDetailSchema, res).json;
 }
 
 export async function runSync(h: Harness, s: { companyId: string; period: string }, body: Record<string, unknown> = {}, query = '') {
@@ -85,10 +87,9 @@ export const describeCompensation = (c: { personId: string; typeId: string; valu
 
 /** The compensations the scenario must produce: one per (employee, benefit), on the period's last day. */
 export async function expectedCompensations(h: Harness, s: Scenario, opts: { employees?: number[] } = {}): Promise<string[]> {
-  const mappings = (await h.api('GET', `/v1/companies/${s.companyId}/benefit-mappings`)).json as { benefitKey: string; compensationTypeId: string | null }[];
+  const mappings = (await h.apiAs(benefitMappingsSchema, 'GET', `/v1/companies/${s.companyId}/benefit-mappings`)).json;
   const typeOf = new Map(mappings.map((m) => [m.benefitKey, m.compensationTypeId]));
-  const [year, month] = s.period.split('-').map(Number) as [number, number];
-  const lastDay = `${s.period}-${String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, '0')}`;
+  const lastDay = periodEffectiveDate(s.period);
   const personByEmail = new Map(s.persons.map((p) => [p.email, p.id]));
   return s.entries
     .filter((e) => !opts.employees || opts.employees.includes(Number(/^emp(\d+)\./.exec(e.employeeEmail)?.[1])))

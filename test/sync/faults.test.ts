@@ -1,6 +1,7 @@
 // Exactly once under the faults that cause double payments in real life: answers lost after the commit,
 // rate-limit and outage storms, and a retry of a run that partially failed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import { compensationsOf, createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
@@ -63,15 +64,15 @@ describe('exactly once under faults', () => {
     expect(first.links.retry).toBe(`/v1/companies/${s.companyId}/payroll-syncs/${first.syncId}/retry`);
     expect((await compensationsOf(h, s.persons)).length).toBe(33);
 
-    const retry = await h.api('POST', first.links.retry);
+    const retry = await h.apiAs(syncStartedSchema, 'POST', first.links.retry!);
     expect(retry.status).toBe(202);
     await h.temporal.workflow.getHandle(retry.json.workflowId, retry.json.runId).result();
-    const second = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${retry.json.syncId}`)).json;
+    const second = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${retry.json.syncId}`)).json;
     expect(second).toMatchObject({ status: 'succeeded', trigger: 'retry', retryOf: first.syncId });
     expect(second.counts).toMatchObject({ compensationsCreated: 7, alreadyPresent: 33, failed: 0 });
     await expectExactlyOnce(h, s);
 
-    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?status=partially_failed`);
+    const log = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs?status=partially_failed`);
     expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([first.syncId]);
   });
 });

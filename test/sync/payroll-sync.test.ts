@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { syncRunCollections } from '../../db/sync-runs.js';
 import { syncWorkCollections } from '../../db/sync-work.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { benefitMappingsSchema, syncConflictProblemSchema, syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
+import { parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import {
   compensationsOf,
@@ -61,7 +62,7 @@ describe.each(SANDBOX_PERSONALITIES)('exactly once against the $name sandbox', (
       ['internet', 'created'],
       ['mobility', 'created'],
     ]);
-    const mappings = (await h.api('GET', `/v1/companies/${s.companyId}/benefit-mappings`)).json as { benefitKey: string; compensationTypeId: string }[];
+    const mappings = (await h.apiAs(benefitMappingsSchema, 'GET', `/v1/companies/${s.companyId}/benefit-mappings`)).json;
     expect(mappings.every((m) => m.compensationTypeId)).toBe(true);
 
     expect(sync.results.total).toBe(120);
@@ -70,28 +71,28 @@ describe.each(SANDBOX_PERSONALITIES)('exactly once against the $name sandbox', (
     expect(sync.totals.reduce((sum: number, t: { amountCents: number }) => sum + t.amountCents, 0)).toBe(totalCents);
     expect(sync.totals.reduce((sum: number, t: { transferredCents: number }) => sum + t.transferredCents, 0)).toBe(totalCents);
 
-    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`);
+    const log = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs`);
     expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([sync.syncId]);
   });
 
   it('pushes nothing when the same sync runs twice', async () => {
     const s = await createScenario(h, { employees: 10 });
     const first = await runSync(h, s);
-    expect(first.counts.compensationsCreated).toBe(30);
+    expect(first.counts!.compensationsCreated).toBe(30);
     const second = await runSync(h, s);
     expect(second.status).toBe('succeeded');
     expect(second.counts).toMatchObject({ compensationsCreated: 0, alreadyPresent: 30, corrections: 0 });
     await expectExactlyOnce(h, s);
-    const log = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`);
+    const log = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs`);
     expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([second.syncId, first.syncId]);
 
     // The export log pages with a cursor, newest first.
-    const page1 = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1`);
+    const page1 = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1`);
     expect(page1.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([second.syncId]);
-    const page2 = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1&cursor=${page1.json.nextCursor}`);
+    const page2 = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs?limit=1&cursor=${page1.json.nextCursor}`);
     expect(page2.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([first.syncId]);
     expect(page2.json.nextCursor).toBeNull();
-    const other = await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?period=2020-01`);
+    const other = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs?period=2020-01`);
     expect(other.json.items).toEqual([]);
     expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs?cursor=garbage`)).status).toBe(400);
   });
@@ -113,7 +114,7 @@ describe.each(SANDBOX_PERSONALITIES)('exactly once against the $name sandbox', (
     expect(third.status).toBe('partially_failed');
     expect(third.counts).toMatchObject({ needsManualCorrection: 1, corrections: 0, compensationsCreated: 0, alreadyPresent: 2 });
     expect(third.results.items[1]).toMatchObject({ status: 'needs_manual_correction' });
-    expect(third.results.items[1].reason).toMatch(/correct it in Personio by hand/);
+    expect(third.results.items[1]!.reason).toMatch(/correct it in Personio by hand/);
     expect((await compensationsOf(h, s.persons)).length).toBe(4);
   });
 
@@ -158,7 +159,7 @@ describe('payroll sync', () => {
     expect(sync.status).toBe('partially_failed');
     const byEmail = Object.fromEntries(sync.results.items.map((r: { employeeEmail: string; status: string; reason: string | null }) => [r.employeeEmail, r]));
     expect(byEmail['nobody@example.org']).toMatchObject({ status: 'unmatched' });
-    expect(byEmail['nobody@example.org'].reason).toMatch(/No employee in Personio has this email/);
+    expect(byEmail['nobody@example.org']!.reason).toMatch(/No employee in Personio has this email/);
     expect(byEmail['left@example.org']).toMatchObject({ status: 'inactive' });
     expect(byEmail['twice@example.org']).toMatchObject({ status: 'ambiguous' });
     expect(sync.counts).toMatchObject({ compensationsCreated: 4, employeesUnmatched: 2, employeesInactive: 1, entriesNotMatched: 3 });
@@ -169,7 +170,7 @@ describe('payroll sync', () => {
     const again = await runSync(h, s, {}, '?resultsLimit=100');
     const missing = again.results.items.filter((r: { status: string }) => r.status === 'type_missing');
     expect(missing).toHaveLength(4);
-    expect(missing[0].reason).toMatch(/no longer exists in Personio/);
+    expect(missing[0]!.reason).toMatch(/no longer exists in Personio/);
     expect(again.status).toBe('failed');
   });
 
@@ -182,8 +183,8 @@ describe('payroll sync', () => {
     ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([202, 409]);
-    const winner = a.status === 202 ? a : b;
-    const loser = a.status === 409 ? a : b;
+    const winner = parseApiJson(syncStartedSchema, a.status === 202 ? a : b);
+    const loser = parseApiJson(syncConflictProblemSchema, a.status === 409 ? a : b);
     expect(loser.headers.get('content-type')).toContain('application/problem+json');
     expect(loser.json.runningSyncId).toBe(winner.json.syncId);
     await h.temporal.workflow.getHandle(winner.json.workflowId, winner.json.runId).result();
@@ -213,9 +214,9 @@ describe('payroll sync', () => {
     expect(finished.status).toBe('partially_failed');
     expect(finished.counts.entriesPending).toBe(lostEntries);
     expect(finished.counts.compensationsCreated).toBe(s.entries.length - lostEntries);
-    const view = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}?resultStatus=pending&resultsLimit=500`)).json;
+    const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}?resultStatus=pending&resultsLimit=500`)).json;
     expect(view.status).toBe('partially_failed');
     expect(view.results.total).toBe(lostEntries);
-    expect(view.results.items[0].reason).toMatch(/retry the sync/);
+    expect(view.results.items[0]!.reason).toMatch(/retry the sync/);
   });
 });

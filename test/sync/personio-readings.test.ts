@@ -64,7 +64,7 @@ describe('compensation types', () => {
     const sync = await runSync(h, s, {}, '?resultStatus=type_not_allowed&resultsLimit=100');
     expect(sync.status).toBe('partially_failed');
     expect(sync.results.total).toBe(5);
-    expect(sync.results.items[0].reason).toMatch(/category RECURRING.*Nothing was posted/);
+    expect(sync.results.items[0]!.reason).toMatch(/category RECURRING.*Nothing was posted/);
     const held = await compensationsOf(h, s.persons);
     expect(held.filter((c) => c.typeId === s.mappedTypeId)).toEqual([]);
     expect(held).toHaveLength(5);
@@ -82,7 +82,7 @@ describe('compensation types', () => {
       name: `${mobilityName} (Einmalzahlung)`,
       sameNameOtherCategory: [{ compensationTypeId: recurring.id, category: 'RECURRING' }],
     });
-    const type = (await h.admin.listCompensationTypes()).find((t) => t.id === created.compensationTypeId);
+    const type = (await h.admin.listCompensationTypes()).find((t) => t.id === created!.compensationTypeId);
     expect(type).toMatchObject({ category: 'ONE_TIME' });
     expect((await compensationsOf(h, s.persons)).filter((c) => c.typeId === recurring.id)).toEqual([]);
     await expectExactlyOnce(h, s);
@@ -98,9 +98,9 @@ describe('compensation types', () => {
     expect(sync.status).toBe('partially_failed');
     expect(sync.counts).toMatchObject({ failed: 4, compensationsCreated: 4 });
     expect(sync.results.items[0]).toMatchObject({ errorKind: 'write_refused' });
-    expect(sync.results.items[0].reason).toMatch(/although the API credential has the scope personio:compensations:write/);
-    expect(sync.results.items[0].reason).toMatch(/compensation type or the employee's legal entity/);
-    expect(sync.results.items[0].reason).toMatch(/not allowed to create compensations of this compensation type/);
+    expect(sync.results.items[0]!.reason).toMatch(/although the API credential has the scope personio:compensations:write/);
+    expect(sync.results.items[0]!.reason).toMatch(/compensation type or the employee's legal entity/);
+    expect(sync.results.items[0]!.reason).toMatch(/not allowed to create compensations of this compensation type/);
     const mail = (await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${sync.syncId}/summary-email?format=text`)).text;
     expect(mail).toContain('Schreiben in Personio nicht erlaubt');
   });
@@ -163,7 +163,7 @@ describe('finding a lost answer again', () => {
       for (let k = 0; k < 8; k++) await h.admin.addCompensation({ personId: p.id, typeId: hr.id, value: 10 + k, effectiveFrom: '2026-10-15', comment: 'entered by HR' });
     }
     const first = await runSync(h, s);
-    expect(first.counts.compensationsCreated).toBe(25);
+    expect(first.counts!.compensationsCreated).toBe(25);
     // The worker died after its POSTs and before recording them: the ledger holds only the pending records.
     await ledgerCollection(h.db).deleteMany({ companyId: s.companyId, kind: 'pushed' });
     await h.admin.addFault({ method: 'GET', path: '/v2/compensations', kind: 'repeat_cursor', count: 1 });
