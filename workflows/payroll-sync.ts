@@ -79,11 +79,12 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     if (!input.dryRun) await mail.sendSyncSummary({ syncId: input.syncId });
     return { syncId: input.syncId, ...finished };
   } catch (error) {
-    const message = isCancellation(error) ? 'The sync was cancelled.' : error instanceof Error ? error.message : String(error);
+    // A cancellation's innermost failure has no words of its own: say what happened.
+    const message = isCancellation(error) ? 'The sync was cancelled.' : rootMessage(error) || (error instanceof Error ? error.message : String(error));
     const root = rootApplicationFailure(error);
     const type = root?.type ?? undefined;
     const missingScope = (root?.details?.[0] as { missingScope?: unknown } | undefined)?.missingScope;
-    const failure = { message: rootMessage(error) ?? message, ...(type ? { type } : {}), ...(typeof missingScope === 'string' ? { missingScope } : {}) };
+    const failure = { message, ...(type ? { type } : {}), ...(typeof missingScope === 'string' ? { missingScope } : {}) };
     // Recorded even when cancelled, so the export log never shows a dead run as running.
     await CancellationScope.nonCancellable(() => bookkeeping.finishSync({ syncId: input.syncId, failure }));
     progress.phase = 'done';

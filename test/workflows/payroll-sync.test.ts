@@ -208,11 +208,8 @@ describe('payrollSync', () => {
     });
   });
 
-  // KNOWN BUG (workflows/payroll-sync.ts, catch block): `rootMessage(error) ?? message` prefers the innermost
-  // message, and for a cancelled activity that is the CanceledFailure core synthesizes, whose message is "" — a
-  // string, so `??` keeps it. The export log and the summary email then show an empty reason. A fix:
-  // `isCancellation(error) ? 'The sync was cancelled.' : rootMessage(error) || message`. Turn into `it` once fixed.
-  it.fails('cancelled mid-push: the recorded failure message is "The sync was cancelled." [known bug: records ""]', async () => {
+  // The innermost failure of a cancellation is the CanceledFailure core synthesizes, with an empty message.
+  it('cancelled mid-push: the recorded failure message is "The sync was cancelled."', async () => {
     await cancelMidPush(async ({ fake, input }) => {
       expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: 'The sync was cancelled.' } }]);
     });
