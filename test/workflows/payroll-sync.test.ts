@@ -13,6 +13,7 @@ import {
   BENEFITS,
   connectTestEnv,
   COUNTS,
+  RESOLVED,
   eventually,
   fakeActivities,
   gate,
@@ -242,7 +243,7 @@ describe('payrollSync', () => {
     const at = (key: string) => waitAtGate(gates.get(key)!);
     const fake = fakeActivities({
       beginSync: async () => (await at('beginSync'), { entryCount: 9 }),
-      resolveEmployees: async () => (await at('resolveEmployees'), {}),
+      resolveEmployees: async () => (await at('resolveEmployees'), RESOLVED),
       ensureCompensationTypes: async () => (await at('ensureCompensationTypes'), { benefits: BENEFITS, createdTypes: [] }),
       planSync: async () => (await at('planSync'), { itemsTotal: 7, chunksTotal: 3 }),
       pushChunk: async ({ chunkNo }) => (await at(`chunk${chunkNo}`), { items: chunkNo === 2 ? 1 : 3, created: 3, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 }),

@@ -1,6 +1,6 @@
 // Helpers of the workflow tier: the tier's Temporal dev server (started once by ./global-setup.ts), a worker per
 // test on its own task queue running the real workflow bundle, and fake activities that record every call and
-// answer with canned results (or whatever a test's handler does). Types come from contracts/, never activities/.
+// answer with canned results (or whatever a test's handler does). Activity types come from the activities (types only).
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -8,7 +8,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { SyncCounts, SyncFailure, SyncStatus, PayrollSyncInput } from '../../contracts/sync.js';
+import type { Activities } from '../../activities/index.js';
+import type { SyncCounts } from '../../contracts/sync.js';
 
 export const workflowEnv = () => inject('workflowEnv');
 
@@ -52,34 +53,14 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
   return worker.runUntil(body(taskQueue));
 }
 
-// ---- the sync activities as the workflows call them (shapes as the workflows use them) ----
+// ---- the sync activities as the workflows call them: their types, from the activities themselves ----
 
-export interface BenefitResolution {
-  benefitKey: string;
-  benefitName: string;
-  status: 'ok' | 'type_missing' | 'type_not_allowed' | 'would_create';
-  compensationTypeId?: string;
-  reason?: string;
-}
-
-export interface ChunkResult {
-  items: number;
-  created: number;
-  corrections: number;
-  alreadyPresent: number;
-  needsManualCorrection: number;
-  failed: number;
-}
-
-export interface SyncActivityHandlers {
-  beginSync(input: PayrollSyncInput & { workflowId: string; runId: string }): Promise<{ entryCount: number }>;
-  resolveEmployees(input: { syncId: string }): Promise<unknown>;
-  ensureCompensationTypes(input: { syncId: string }): Promise<{ benefits: BenefitResolution[]; createdTypes: unknown[] }>;
-  planSync(input: { syncId: string; benefits: BenefitResolution[] }): Promise<{ itemsTotal: number; chunksTotal: number }>;
-  pushChunk(input: { syncId: string; chunkNo: number }): Promise<ChunkResult>;
-  finishSync(input: { syncId: string; failure?: SyncFailure }): Promise<{ status: SyncStatus; counts: SyncCounts }>;
-  sendSyncSummary(input: { syncId: string }): Promise<{ status: 'sent' | 'failed' | 'skipped' }>;
-}
+export type SyncActivityHandlers = Pick<
+  Activities,
+  'beginSync' | 'resolveEmployees' | 'ensureCompensationTypes' | 'planSync' | 'pushChunk' | 'finishSync' | 'sendSyncSummary'
+>;
+export type BenefitResolution = Parameters<Activities['planSync']>[0]['benefits'][number];
+export type ChunkResult = Awaited<ReturnType<Activities['pushChunk']>>;
 
 export type ActivityName = keyof SyncActivityHandlers;
 export type ActivityInput<N extends ActivityName> = Parameters<SyncActivityHandlers[N]>[0];
@@ -108,10 +89,12 @@ export const BENEFITS: BenefitResolution[] = [
 
 export const ITEMS_PER_CHUNK = 3;
 
+export const RESOLVED = { employees: 6, matched: 6, unmatched: 0, ambiguous: 0, inactive: 0 };
+
 /** What the fakes answer unless a test hands in its own handler: 18 entries in 6 chunks of 3 items, all created. */
 export const cannedHandlers: SyncActivityHandlers = {
   beginSync: async () => ({ entryCount: 18 }),
-  resolveEmployees: async () => ({ matched: 6, unmatched: 0 }),
+  resolveEmployees: async () => RESOLVED,
   ensureCompensationTypes: async () => ({ benefits: BENEFITS, createdTypes: [] }),
   planSync: async () => ({ itemsTotal: 6 * ITEMS_PER_CHUNK, chunksTotal: 6 }),
   pushChunk: async () => ({ items: ITEMS_PER_CHUNK, created: ITEMS_PER_CHUNK, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 }),
