@@ -2,9 +2,10 @@
 import type { Db } from 'mongodb';
 import type { WorkerEnv } from '../config/env.js';
 import { connectMongo } from '../db/mongo.js';
+import { createMongoBudgetStore } from '../db/request-budgets.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createPersonioClientFactory, createPersonioCredentialRegistry, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
+import { createPersonioClientFactory, createPersonioCredentialRegistry, type BudgetStore, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
 import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
 import { createSmtpMailer, smtpConfigFromEnv, type Mailer } from '../email/mailer.js';
 import type { EmailConfig } from '../email/summary-sender.js';
@@ -24,15 +25,29 @@ export interface ActivityDeps {
   /** SMTP for the sync summary email; without it (or `email`) the summary is recorded as skipped. */
   mailer?: Mailer;
   email?: EmailConfig;
+  /** How pushes pace and fence themselves: the Personio limit per credential and request timeout. */
+  push?: PushTuning;
+}
+
+export interface PushTuning {
+  requestsPerMinute: number;
+  requestTimeoutMs: number;
 }
 
 export interface WorkerDeps extends ActivityDeps {
   close(): Promise<void>;
 }
 
-export function createPersonioClients(config: PersonioClientConfig, logger: Logger): PersonioClients {
+/**
+ * `budgetStore`: where the credentials' request budgets are shared by every worker process (MongoDB); without it
+ * each process paces on its own.
+ */
+export function createPersonioClients(config: PersonioClientConfig, logger: Logger, budgetStore?: BudgetStore): PersonioClients {
   // One registry: both factories share each credential's token and request budget.
-  const registry = createPersonioCredentialRegistry({ ...(config.requestsPerMinute ? { requestsPerMinute: config.requestsPerMinute } : {}) });
+  const registry = createPersonioCredentialRegistry({
+    ...(config.requestsPerMinute ? { requestsPerMinute: config.requestsPerMinute } : {}),
+    ...(budgetStore ? { budgetStore, onBudgetStoreError: (error: unknown) => logger.warn('could not record a Personio pause in MongoDB', { error: String(error) }) } : {}),
+  });
   const base: PersonioClientConfig = { ...config, registry, logger: logger.child({ component: 'personio' }) };
   return {
     sync: createPersonioClientFactory(base),
@@ -69,9 +84,10 @@ export async function createWorkerDeps(config: WorkerEnv): Promise<WorkerDeps> {
     db: mongo.db,
     logger,
     cipher,
-    personio: createPersonioClients(personioConfigFromEnv(config), logger),
+    personio: createPersonioClients(personioConfigFromEnv(config), logger, createMongoBudgetStore(mongo.db)),
     mailer,
     email: { platformBaseUrl: config.PLATFORM_BASE_URL, from: config.SMTP_FROM },
+    push: { requestsPerMinute: config.PERSONIO_REQUESTS_PER_MINUTE, requestTimeoutMs: config.PERSONIO_TIMEOUT_MS },
     close: async () => {
       mailer.close();
       await mongo.close();

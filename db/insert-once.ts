@@ -4,7 +4,7 @@ import { MongoBulkWriteError, MongoServerError, type Collection, type Document, 
  * Only "this _id exists already" counts as done. A network or server-selection failure also arrives as a
  * MongoBulkWriteError, with no write errors at all: that one must be thrown, or a lost write looks written.
  */
-function isDuplicateKey(error: unknown): boolean {
+export function isDuplicateKey(error: unknown): boolean {
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     return writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000) && !error.result?.getWriteConcernError();

@@ -7,19 +7,19 @@ import { PersonioError } from './errors.js';
 import { compensationReads, personReads } from './reads.js';
 import { createSession } from './session.js';
 import { resolveClientSettings } from './settings.js';
-import type { PersonioClient, PersonioClientConfig, PersonioCredentials } from './types.js';
+import type { PersonioClient, PersonioClientConfig, PersonioClientFactory, PersonioClientOptions, PersonioCredentials } from './types.js';
 import { writes } from './writes.js';
 
-export function createPersonioClientFactory(config: PersonioClientConfig): (creds: PersonioCredentials) => PersonioClient {
+export function createPersonioClientFactory(config: PersonioClientConfig): PersonioClientFactory {
   const settings = resolveClientSettings(config);
-  return function createClient(creds: PersonioCredentials): PersonioClient {
+  return function createClient(creds: PersonioCredentials, opts: PersonioClientOptions = {}): PersonioClient {
     if (!creds.clientId || !creds.clientSecret) {
       throw new PersonioError('The Personio client ID or secret is empty: enter the API credentials from Personio.', {
         kind: 'credentials_rejected',
         retryable: false,
       });
     }
-    const session = createSession(settings, creds);
+    const session = createSession(settings, creds, opts.signal);
     return {
       async authenticate() {
         const token = await session.state.tokens.get();

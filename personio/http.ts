@@ -12,7 +12,8 @@ import {
   unexpectedResponse,
   type Redactor,
 } from './errors.js';
-import { defaultSleep, type RateLimiter } from './rate-limiter.js';
+import { abortableSleep, untilAborted } from './abort.js';
+import type { RequestBudget } from './shared-budget.js';
 import type { PersonioLogger } from './types.js';
 
 export interface ResolvedRetryConfig {
@@ -50,7 +51,11 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   policy: ReplayPolicy;
-  limiter: RateLimiter;
+  limiter: RequestBudget;
+  /** Aborts the wait for a slot, a retry's pause and the request in flight (an activity's cancellation). */
+  signal?: AbortSignal;
+  /** Runs right before every send (retries included) and may throw to stop it: a fence for writes. */
+  beforeSend?: () => Promise<void>;
   /** The scopes of the token sent (empty when Personio did not say): tells a missing scope from another refusal. */
   grantedScopes?: readonly string[];
 }
@@ -61,13 +66,13 @@ export interface HttpResponse {
 }
 
 export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
-  const sleep = ctx.sleep ?? defaultSleep;
   const random = ctx.random ?? Math.random;
   const startedAt = Date.now();
   // Personio documents no Retry-After: a 429 without it is waited out for a whole window once before giving up.
   let waitedWholeWindow = false;
   for (let attempt = 1; ; attempt++) {
-    await req.limiter.acquire();
+    await req.limiter.acquire(req.signal);
+    await req.beforeSend?.();
     let error: PersonioError;
     try {
       return await sendOnce(ctx, req);
@@ -108,7 +113,8 @@ export async function sendWithRetry(ctx: HttpContext, req: HttpRequest): Promise
       attempt,
       delayMs,
     });
-    await sleep(delayMs);
+    if (ctx.sleep) await untilAborted(ctx.sleep(delayMs), req.signal);
+    else await abortableSleep(delayMs, req.signal);
   }
 }
 
@@ -135,7 +141,7 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
     const init: RequestInit = {
       method: req.method,
       headers: req.headers,
-      signal: AbortSignal.timeout(ctx.timeoutMs),
+      signal: req.signal ? AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs), req.signal]) : AbortSignal.timeout(ctx.timeoutMs),
       redirect: 'error',
     };
     if (req.body !== undefined) init.body = req.body;
@@ -145,6 +151,8 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
     // The body is read under the same timeout signal.
     text = await res.text();
   } catch (err) {
+    // Stopped from outside (the activity was cancelled): not a Personio failure.
+    if (req.signal?.aborted) throw req.signal.reason;
     const error = errorFromFetchFailure(err, { endpoint: req.endpoint, timeoutMs: ctx.timeoutMs, host: req.url.host });
     ctx.logger.debug('personio request failed', {
       endpoint: req.endpoint,

@@ -7,6 +7,7 @@ export { PersonioError, isPersonioError, parseRetryAfter, type PersonioErrorKind
 export { SCOPES, type PersonioEndpoint } from './endpoints.js';
 export { centsToValue, valueToCents } from './money.js';
 export { RateLimiter } from './rate-limiter.js';
+export { SharedRequestBudget, createMemoryBudgetStore, type BudgetStore, type RequestBudget } from './shared-budget.js';
 export {
   createPersonioCredentialRegistry,
   type PersonioCredentialRegistry,
@@ -19,6 +20,7 @@ export type {
   PersonioLogger,
   PersonioClient,
   PersonioClientFactory,
+  PersonioClientOptions,
   PersonioPerson,
   PersonioCompensationType,
   PersonioCompensation,

@@ -8,6 +8,8 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { abortableSleep, untilAborted } from './abort.js';
+import type { RequestBudget } from './shared-budget.js';
 
 export interface RateLimiterOptions {
   ratePerMinute: number;
@@ -42,11 +44,12 @@ interface Ticket {
   at: number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RequestBudget {
   readonly intervalMs: number;
   readonly burst: number;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  /** A test's clock; undefined: real timers (cleared when a wait is cancelled). */
+  private readonly sleep: ((ms: number) => Promise<void>) | undefined;
   /** Theoretical arrival time of the next request. */
   private tat = 0;
   /** Nobody starts before this instant (set after a 429 with Retry-After). */
@@ -59,7 +62,7 @@ export class RateLimiter {
     this.intervalMs = 60_000 / opts.ratePerMinute;
     this.burst = Math.max(1, Math.floor(opts.burst ?? 1));
     this.now = opts.now ?? (() => performance.now());
-    this.sleep = opts.sleep ?? defaultSleep;
+    this.sleep = opts.sleep;
   }
 
   private get tolerance(): number {
@@ -82,15 +85,19 @@ export class RateLimiter {
     return this.reserveAt(t) - t;
   }
 
-  /** Resolves when the caller may send its request; re-checks after sleeping, since a pause() may have moved its slot. */
-  async acquire(): Promise<void> {
+  /**
+   * Resolves when the caller may send its request; re-checks after sleeping, since a pause() may have moved its
+   * slot. Rejects with the signal's reason when it aborts first (the slot is then simply not used).
+   */
+  async acquire(signal?: AbortSignal): Promise<void> {
     const ticket: Ticket = { at: this.reserveAt(this.now()) };
     this.waiting.add(ticket);
     try {
       for (;;) {
+        signal?.throwIfAborted();
         const wait = Math.max(ticket.at, this.blockedUntil) - this.now();
         if (wait <= 0) return;
-        await this.sleep(wait);
+        await (this.sleep ? untilAborted(this.sleep(wait), signal) : abortableSleep(wait, signal));
       }
     } finally {
       this.waiting.delete(ticket);

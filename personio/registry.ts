@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { makeRedactor, type Redactor } from './errors.js';
 import { RateLimiter, windowSafeBucket } from './rate-limiter.js';
+import { SharedRequestBudget, type BudgetStore, type RequestBudget } from './shared-budget.js';
 import { TokenCache, type CachedToken } from './token-cache.js';
 import type { PersonioCredentials } from './credentials.js';
 
@@ -18,7 +19,8 @@ const TOKEN_BURST = 10;
 export interface CredentialState {
   clientId: string;
   tokens: TokenCache;
-  limiter: RateLimiter;
+  /** The credential's request budget: this process's own, or shared by every process through a BudgetStore. */
+  limiter: RequestBudget;
   tokenLimiter: RateLimiter;
   redact: Redactor;
 }
@@ -33,6 +35,13 @@ export interface PersonioCredentialRegistryOptions {
   burst?: number;
   /** The request buckets' clock (tests; default performance.now and setTimeout). */
   clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
+  /**
+   * Where every worker process keeps each credential's bucket (MongoDB in the worker): the limit then holds for
+   * the credential across processes. Without it, each process keeps its own bucket.
+   */
+  budgetStore?: BudgetStore;
+  /** Told when the budget store could not record a pause. */
+  onBudgetStoreError?: (error: unknown) => void;
 }
 
 export interface PersonioCredentialRegistry {
@@ -73,7 +82,15 @@ export function createPersonioCredentialRegistry(opts: PersonioCredentialRegistr
       const state: CredentialState = {
         clientId: creds.clientId,
         tokens,
-        limiter: new RateLimiter({ ...bucket, ...(opts.clock ? { now: opts.clock.now, sleep: opts.clock.sleep } : {}) }),
+        limiter: opts.budgetStore
+          ? new SharedRequestBudget({
+              store: opts.budgetStore,
+              key: creds.clientId,
+              // Blocks of a burst: about a second's worth of requests per claim.
+              bucket: { intervalMs: 60_000 / bucket.ratePerMinute, blockSlots: bucket.burst },
+              ...(opts.onBudgetStoreError ? { onStoreError: opts.onBudgetStoreError } : {}),
+            })
+          : new RateLimiter({ ...bucket, ...(opts.clock ? { now: opts.clock.now, sleep: opts.clock.sleep } : {}) }),
         tokenLimiter,
         redact,
       };

@@ -14,7 +14,7 @@ import type { PersonioCredentials, PersonioLogger } from './types.js';
 export interface PersonioSession {
   readonly state: CredentialState;
   readonly logger: PersonioLogger;
-  call(endpoint: PersonioEndpoint, method: 'GET' | 'POST', url: URL, opts?: { json?: unknown; policy?: ReplayPolicy }): Promise<HttpResponse>;
+  call(endpoint: PersonioEndpoint, method: 'GET' | 'POST', url: URL, opts?: CallOptions): Promise<HttpResponse>;
   resourceUrl(endpoint: PersonioEndpoint, query: Record<string, string | undefined>): URL;
   readPage(endpoint: PersonioEndpoint, res: HttpResponse): { items: unknown[]; nextHref?: string };
   listAll(endpoint: PersonioEndpoint, firstUrl: URL, limit: number): Promise<unknown[]>;
@@ -22,7 +22,15 @@ export interface PersonioSession {
   parseAll<T>(endpoint: PersonioEndpoint, raw: unknown[], parse: (r: unknown) => T | undefined): T[];
 }
 
-export function createSession(settings: ClientSettings, creds: PersonioCredentials): PersonioSession {
+export interface CallOptions {
+  json?: unknown;
+  policy?: ReplayPolicy;
+  /** Runs right before every send of this request (retries included); may throw to stop it (a write's fence). */
+  beforeSend?: () => Promise<void>;
+}
+
+/** `signal`: aborts every wait and request of this session (an activity's cancellation). */
+export function createSession(settings: ClientSettings, creds: PersonioCredentials, signal?: AbortSignal): PersonioSession {
   const { baseUrl, logger, commonHeaders } = settings;
 
   async function fetchToken(limiter: RateLimiter, redact: Redactor): Promise<CachedToken> {
@@ -61,7 +69,7 @@ export function createSession(settings: ClientSettings, creds: PersonioCredentia
     endpoint: PersonioEndpoint,
     method: 'GET' | 'POST',
     url: URL,
-    opts: { json?: unknown; policy?: ReplayPolicy } = {},
+    opts: CallOptions = {},
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...commonHeaders };
     if (opts.json !== undefined) headers['Content-Type'] = 'application/json';
@@ -77,6 +85,8 @@ export function createSession(settings: ClientSettings, creds: PersonioCredentia
         policy,
         limiter: state.limiter,
         grantedScopes: token.grantedScopes,
+        ...(signal ? { signal } : {}),
+        ...(opts.beforeSend ? { beforeSend: opts.beforeSend } : {}),
       });
     const token = await state.tokens.get();
     try {

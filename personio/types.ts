@@ -135,7 +135,12 @@ export interface PersonioClient {
    * Never replayed after a network error, a timeout or a 5xx (the POST may have been committed):
    * such errors carry `commitUnknown: true` and the caller must reconcile before posting again.
    */
-  createCompensation(input: CreateCompensationInput): Promise<PersonioCompensation>;
+  createCompensation(input: CreateCompensationInput, opts?: { beforeSend?: () => Promise<void> }): Promise<PersonioCompensation>;
 }
 
-export type PersonioClientFactory = (creds: PersonioCredentials) => PersonioClient;
+export interface PersonioClientOptions {
+  /** Aborts every wait and request of this client (an activity's cancellation signal). */
+  signal?: AbortSignal;
+}
+
+export type PersonioClientFactory = (creds: PersonioCredentials, opts?: PersonioClientOptions) => PersonioClient;

@@ -22,7 +22,7 @@ export function writes(session: PersonioSession): Pick<PersonioClient, 'createCo
       return type;
     },
 
-    async createCompensation(input: CreateCompensationInput) {
+    async createCompensation(input: CreateCompensationInput, opts = {}) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveFrom)) {
         throw new RangeError(`effectiveFrom must be YYYY-MM-DD, got ${JSON.stringify(input.effectiveFrom)}`);
       }
@@ -36,7 +36,7 @@ export function writes(session: PersonioSession): Pick<PersonioClient, 'createCo
       if (input.comment !== undefined) body.comment = input.comment;
       const url = session.resourceUrl('compensations.create', {});
       // no-replay: see ReplayPolicy. Only a 429 (or a 401, see session.call()) leads to a second POST.
-      const res = await session.call('compensations.create', 'POST', url, { json: body, policy: 'no-replay' });
+      const res = await session.call('compensations.create', 'POST', url, { json: body, policy: 'no-replay', ...opts });
       const created = parseCompensation(res.body);
       if (created) return created;
       // Committed (2xx) but unreadable: build the result from what we sent if at least an id came back.

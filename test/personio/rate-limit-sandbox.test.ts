@@ -5,6 +5,8 @@ import { createPersonioClientFactory, createPersonioCredentialRegistry } from '.
 import { defaultSleep } from '../../personio/rate-limiter.js';
 import { startSandbox, createSandboxAdmin, type RunningSandbox } from '../../sandbox/index.js';
 import { ALL_SCOPES, captureLogger } from './support.js';
+import { createMongoBudgetStore } from '../../db/request-budgets.js';
+import { connectTestDb } from '../support/stack.js';
 
 const SCALE = 20;
 const LIMIT_PER_MINUTE = 60;
@@ -76,5 +78,47 @@ describe('the client under the sandbox rate limit (sliding 60 s window)', () => 
     const duringPause = log.filter((r) => r.seq > refused.seq && r.receivedAtMs < refused.receivedAtMs + 350);
     expect(duringPause.length).toBeLessThan(6);
     expect(log.filter((r) => r.status === 200).length).toBe(31);
+  }, 30_000);
+
+  it('keeps three worker processes sharing one credential within its limit: the budget lives in MongoDB', async () => {
+    const admin = createSandboxAdmin(running.url);
+    await admin.reset();
+    await admin.setCredentials({ clientId: 'gamma', clientSecret: 'secret-gamma', scopes: ALL_SCOPES });
+    // 30 requests in any 1 s window (the sandbox clock runs 20× fast: 20 s of its time = 1 s here).
+    await admin.setRateLimit(30, { clientId: 'gamma', windowSeconds: 20 });
+    const mongo = await connectTestDb('budgets');
+    try {
+      const store = createMongoBudgetStore(mongo.db);
+      // Three processes: each its own registry and factory, as three workers would have, all paced at 1,200/min.
+      const clients = Array.from({ length: 3 }, () =>
+        createPersonioClientFactory({
+          baseUrl: running.url,
+          registry: createPersonioCredentialRegistry({ requestsPerMinute: 1_200, burst: 1, budgetStore: store }),
+          timeoutMs: 5000,
+          retry: { baseDelayMs: 5, maxDelayMs: 50, budgetMs: 30_000, minRateLimitDelayMs: 10 },
+          logger: captureLogger().logger,
+        })({ clientId: 'gamma', clientSecret: 'secret-gamma' }),
+      );
+      const total = 90;
+      let started = 0;
+      const startedAt = Date.now();
+      await Promise.all(
+        clients.flatMap((client) =>
+          Array.from({ length: 5 }, async () => {
+            while (started < total) {
+              started++;
+              await client.listPersonsPage({ limit: 1 });
+            }
+          }),
+        ),
+      );
+      const log = (await admin.listRequests({ path: '/v2/persons' })).filter((r) => r.clientId === 'gamma');
+      // Each process alone would send 1,200/min: together 3,600/min, a 429 storm against 30/s (1,800/min).
+      expect(log.filter((r) => r.status === 429).length).toBeLessThanOrEqual(1);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(((total - 1) * 60_000) / 1_200 - 200);
+    } finally {
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+    }
   }, 30_000);
 });

@@ -44,8 +44,7 @@ function maxInAnyWindow(times: number[], windowMs = 60_000): number {
 /** The bucket the registry builds for a credential, rebuilt on a virtual clock. */
 function registryLimiter(clock: ReturnType<typeof virtualClock>, opts: { requestsPerMinute: number; burst?: number }) {
   const registry = createPersonioCredentialRegistry(opts);
-  const { limiter } = registry.stateFor({ clientId: 'acme', clientSecret: 's' }, () => Promise.reject(new Error('unused')));
-  return new RateLimiter({ ratePerMinute: 60_000 / limiter.intervalMs, burst: limiter.burst, now: clock.now, sleep: clock.sleep });
+  return new RateLimiter({ ratePerMinute: registry.sustainedPerMinute, burst: registry.burst, now: clock.now, sleep: clock.sleep });
 }
 
 /** `callers` loops that acquire, "send" (recorded) and acquire again, until `total` requests are released. */
