@@ -1,10 +1,10 @@
 // The worker process: runs the workflows (deterministic, bundled) and the activities (all I/O).
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { heartbeatingInterceptors } from './activities/interceptors.js';
-import { parseEnv, workerEnvSchema } from './config/env.js';
+import { interactiveTaskQueueOf, parseEnv, workerEnvSchema } from './config/env.js';
 import { temporalConnectSettings } from './config/temporal.js';
 import { createWorkerDeps } from './activities/deps.js';
 import { ensureSearchAttributes } from './config/ensure-search-attributes.js';
@@ -18,13 +18,15 @@ export interface CreateWorkerOptions {
   /** A prebundled workflow bundle (production build) or, by default, the workflow sources. */
   workflowBundlePath?: string;
   workflowsPath?: string;
+  /** Running activities get this long to finish after shutdown begins, then they are cancelled. Default 25 s. */
+  shutdownGraceMs?: number;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
 }
 
 export const DEFAULT_WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 /** Resolves the workflow code: the prebundled file beside the compiled worker when present, else the sources. */
-function workflowSource(opts: CreateWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(opts: Pick<CreateWorkerOptions, 'workflowBundlePath' | 'workflowsPath'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   if (opts.workflowBundlePath) return { workflowBundle: { codePath: opts.workflowBundlePath } };
   if (opts.workflowsPath) return { workflowsPath: opts.workflowsPath };
   const prebundled = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
@@ -33,18 +35,51 @@ function workflowSource(opts: CreateWorkerOptions): Pick<WorkerOptions, 'workflo
   return { workflowsPath: existsSync(compiled) ? compiled : DEFAULT_WORKFLOWS_PATH };
 }
 
-export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The options every worker of this service runs with. */
+function serviceWorkerOptions(
+  opts: Pick<CreateWorkerOptions, 'connection' | 'namespace' | 'deps' | 'shutdownGraceMs' | 'tuning'>,
+  taskQueue: string,
+  source: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>,
+): WorkerOptions {
+  return {
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: opts.taskQueue,
+    taskQueue,
     activities: createActivities(opts.deps),
     interceptors: { activity: [heartbeatingInterceptors()] },
-    ...workflowSource(opts),
+    ...source,
     maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: opts.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
     ...opts.tuning,
-  });
+  };
 }
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create(serviceWorkerOptions(opts, opts.taskQueue, workflowSource(opts)));
+}
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+/** Interactive work is short and rare: a few slots of its own keep it from waiting behind pushes. */
+const INTERACTIVE_ACTIVITY_SLOTS = 10;
+
+/**
+ * The workers of one process: the sync queue, the interactive queue (connection tests, type lists), or both —
+ * each with its own activity slots, all from one workflow bundle (bundled once, not per queue).
+ */
+export async function createWorkers(
+  opts: Omit<CreateWorkerOptions, 'taskQueue' | 'tuning'> & { syncTaskQueue?: string; interactiveTaskQueue?: string },
+): Promise<Worker[]> {
+  const source = workflowSource(opts);
+  const bundled = source.workflowBundle ? source : { workflowBundle: { code: (await bundleWorkflowCode({ workflowsPath: source.workflowsPath as string, logger: quietBundler })).code } };
+  const workers: Worker[] = [];
+  if (opts.syncTaskQueue) workers.push(await Worker.create(serviceWorkerOptions(opts, opts.syncTaskQueue, bundled)));
+  if (opts.interactiveTaskQueue) {
+    workers.push(await Worker.create(serviceWorkerOptions({ ...opts, tuning: { maxConcurrentActivityTaskExecutions: INTERACTIVE_ACTIVITY_SLOTS } }, opts.interactiveTaskQueue, bundled)));
+  }
+  return workers;
+}
+
+const quietBundler = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = parseEnv(workerEnvSchema, env);
@@ -53,11 +88,21 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const deps = await createWorkerDeps(config);
   const mongoSupervision = superviseMongoClient({ client: deps.db.client, uri: config.MONGODB_URI, logger: deps.logger, wedgedExitMs: config.MONGODB_WEDGED_EXIT_MS });
   await ensureSearchAttributes(connection, temporal.namespace, deps.logger);
-  const worker = await createWorker({ connection, namespace: temporal.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
-  deps.logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: temporal.namespace });
+  const queues = config.WORKER_TASK_QUEUES;
+  const syncTaskQueue = queues === 'interactive' ? undefined : config.TEMPORAL_TASK_QUEUE;
+  const interactiveTaskQueue = queues === 'sync' ? undefined : interactiveTaskQueueOf(config);
+  const workers = await createWorkers({
+    connection,
+    namespace: temporal.namespace,
+    deps,
+    shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+    ...(syncTaskQueue ? { syncTaskQueue } : {}),
+    ...(interactiveTaskQueue ? { interactiveTaskQueue } : {}),
+  });
+  deps.logger.info('worker started', { taskQueues: [syncTaskQueue, interactiveTaskQueue].filter(Boolean), namespace: temporal.namespace });
   try {
-    // Worker.run() installs SIGINT/SIGTERM handlers and drains in-flight tasks before resolving.
-    await worker.run();
+    // Worker.run() shuts down on SIGINT/SIGTERM: no new tasks, running activities get the grace time, then exit.
+    await Promise.all(workers.map((worker) => worker.run()));
   } finally {
     mongoSupervision.stop();
     await connection.close();

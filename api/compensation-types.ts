@@ -9,7 +9,7 @@ export async function fetchCompensationTypes(deps: ApiDeps, companyId: string): 
   try {
     return await deps.temporal.workflow.execute<(input: CompensationTypesInput) => Promise<CompensationTypeOption[]>>(WORKFLOW_TYPES.listCompensationTypes, {
       workflowId: compensationTypesWorkflowId(companyId, randomUUID()),
-      taskQueue: deps.config.taskQueue,
+      taskQueue: deps.config.interactiveTaskQueue,
       args: [{ companyId }],
       workflowExecutionTimeout: '1 minute',
     });

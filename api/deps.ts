@@ -5,7 +5,10 @@ import type { CredentialsCipher } from '../security/credentials-cipher.js';
 
 export interface ApiConfig {
   apiTokens: readonly string[];
+  /** Payroll syncs and schedules. */
   taskQueue: string;
+  /** Connection tests and the type list: a person waits for them. */
+  interactiveTaskQueue: string;
   temporalNamespace: string;
   temporalUiUrl: string;
   maxBodyBytes: number;

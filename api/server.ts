@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
-import { apiServerEnvSchema, parseEnv } from '../config/env.js';
+import { apiServerEnvSchema, interactiveTaskQueueOf, parseEnv } from '../config/env.js';
 import { temporalConnectSettings } from '../config/temporal.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { connectMongo } from '../db/mongo.js';
@@ -31,6 +31,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
     config: {
       apiTokens: config.API_TOKENS,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      interactiveTaskQueue: interactiveTaskQueueOf(config),
       temporalNamespace: temporalSettings.namespace,
       temporalUiUrl: config.TEMPORAL_UI_URL,
       maxBodyBytes: config.MAX_BODY_BYTES,

@@ -12,8 +12,14 @@ export const temporalEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('payroll-sync'),
+  /** Connection tests and the type list: a person waits for them, so they never queue behind chunk pushes. */
+  TEMPORAL_INTERACTIVE_TASK_QUEUE: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 });
+
+/** The interactive queue: TEMPORAL_INTERACTIVE_TASK_QUEUE, else `<TEMPORAL_TASK_QUEUE>-interactive`. */
+export const interactiveTaskQueueOf = (env: { TEMPORAL_TASK_QUEUE: string; TEMPORAL_INTERACTIVE_TASK_QUEUE?: string | undefined }) =>
+  env.TEMPORAL_INTERACTIVE_TASK_QUEUE ?? `${env.TEMPORAL_TASK_QUEUE}-interactive`;
 
 export const mongoEnvSchema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').default('mongodb://localhost:27017'),
@@ -27,6 +33,18 @@ export const workerMongoEnvSchema = z.object({
    * (code 75) so that its supervisor restarts it. 0 turns the watchdog off.
    */
   MONGODB_WEDGED_EXIT_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+/** Which queues a worker process serves, and how it stops. */
+export const workerProcessEnvSchema = z.object({
+  /** `all` (default): the sync queue and the interactive one; `sync` or `interactive` for dedicated processes. */
+  WORKER_TASK_QUEUES: z.enum(['all', 'sync', 'interactive']).default('all'),
+  /**
+   * On SIGTERM the worker stops taking tasks, and running activities get this long to finish before they are
+   * cancelled (a push then stops before its next POST and is retried elsewhere). Default 25 s: within the 30 s a
+   * container orchestrator usually allows.
+   */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
 });
 
 export const credentialsEnvSchema = z.object({
@@ -69,6 +87,7 @@ export const platformEnvSchema = z.object({
 export const workerEnvSchema = temporalEnvSchema
   .extend(mongoEnvSchema.shape)
   .extend(workerMongoEnvSchema.shape)
+  .extend(workerProcessEnvSchema.shape)
   .extend(credentialsEnvSchema.shape)
   .extend(personioEnvSchema.shape)
   .extend(smtpEnvSchema.shape)

@@ -10,6 +10,8 @@ export const FailureType = {
   ChunkNotFound: 'ChunkNotFound',
   TypeCreationInProgress: 'TypeCreationInProgress',
   MappingConflict: 'MappingConflict',
+  /** A push attempt that lost its chunk to a newer attempt, or its period to a newer sync: it stopped posting (retryable: the newest goes on). */
+  PushFenceLost: 'PushFenceLost',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -1,146 +1,114 @@
-// The push ledger: what was posted to Personio, append-only, read and written by _id only, with the markers that
-// tell whether a chunk's items can have a ledger at all.
+// The push ledger: what this service posted to Personio, append-only and write-once. One document per chunk attempt
+// and kind — the posts about to be made (`pending`, durable before the first POST), the posts Personio answered
+// (`pushed`), the posts found in Personio although no answer was recorded (`reconciled`) — so a chunk costs a few
+// documents, not two per item. A sync reads what earlier syncs recorded for its period once, when it plans; a
+// chunk attempt reads what earlier attempts of the same chunk recorded only when there were any.
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { markerOf } from '../payroll/item-key.js';
 import type { ItemLedger } from '../payroll/reconcile.js';
 import { insertOnce } from './insert-once.js';
 import type { SyncItem } from './sync-work.js';
 
-/**
- * The push ledger, append-only. `${itemKey}:${seq}:pending` is inserted before a POST, `${itemKey}:${seq}`
- * (the pushed fact, with Personio's id) after it; seq 0 is the original, 1.. are corrections. A key not
- * known as pushed is reconciled against Personio before anything is posted.
- */
-export interface LedgerDoc {
+export interface LedgerEntry {
+  itemKey: string;
+  /** 0 the original, 1.. corrections. */
+  seq: number;
+  amountCents: number;
+  /** The marker in the compensation's comment. */
+  marker: string;
+  personId: string;
+  compensationTypeId: string;
+  /** Personio's id (pushed and reconciled entries). */
+  personioCompensationId?: string;
+}
+
+export interface LedgerBatchDoc {
+  _id: string; // `${syncId}:${chunkNo}:${kind}:${writeId}`
+  kind: 'pending' | 'pushed' | 'reconciled';
+  companyId: string;
+  period: string;
+  syncId: string;
+  chunkNo: number;
+  entries: LedgerEntry[];
+  createdAt: Date;
+}
+
+/** The per-item documents of earlier versions (`${itemKey}:${seq}` pushed, `…:pending`): still read, never written. */
+interface LegacyLedgerDoc {
   _id: string;
   kind: 'pending' | 'pushed';
   itemKey: string;
   seq: number;
   companyId: string;
   period: string;
-  personId: string;
-  compensationTypeId: string;
   amountCents: number;
-  currency: string;
-  effectiveFrom: string;
-  marker: string;
   syncId: string;
   personioCompensationId?: string;
-  /** Pushed facts found in Personio by reconciliation rather than seen in a POST answer. */
-  reconciled?: boolean;
-  createdAt: Date;
 }
+
+type LedgerDoc = LedgerBatchDoc | LegacyLedgerDoc;
 
 export const ledgerCollection = (db: Db): Collection<LedgerDoc> => db.collection<LedgerDoc>('push_ledger');
 
-export const pushedId = (itemKey: string, seq: number) => `${itemKey}:${seq}`;
-export const pendingId = (itemKey: string, seq: number) => `${itemKey}:${seq}:pending`;
+export async function ensureLedgerIndexes(db: Db): Promise<void> {
+  await ledgerCollection(db).createIndex({ companyId: 1, period: 1 });
+}
+
+/** What the ledger documents say about each item: pushed facts, and the newest post that may lack an answer. */
+export function ledgersOf(docs: readonly LedgerDoc[]): Map<string, ItemLedger> {
+  const facts = new Map<string, { pushed: Map<number, ItemLedger['pushed'][number]>; pending: NonNullable<ItemLedger['pending']>[] }>();
+  const of = (itemKey: string) => {
+    let f = facts.get(itemKey);
+    if (!f) facts.set(itemKey, (f = { pushed: new Map(), pending: [] }));
+    return f;
+  };
+  for (const doc of docs) {
+    const entries = 'entries' in doc ? doc.entries.map((e) => ({ ...e, kind: doc.kind })) : [{ ...doc, kind: doc.kind }];
+    for (const entry of entries) {
+      const f = of(entry.itemKey);
+      if (entry.kind === 'pending') f.pending.push({ seq: entry.seq, amountCents: entry.amountCents, syncId: doc.syncId });
+      else if (entry.personioCompensationId !== undefined && !f.pushed.has(entry.seq)) {
+        f.pushed.set(entry.seq, { seq: entry.seq, amountCents: entry.amountCents, personioCompensationId: entry.personioCompensationId, syncId: doc.syncId });
+      }
+    }
+  }
+  const ledgers = new Map<string, ItemLedger>();
+  for (const [itemKey, f] of facts) {
+    const pushed = [...f.pushed.values()].sort((a, b) => a.seq - b.seq);
+    const unanswered = f.pending.filter((p) => !f.pushed.has(p.seq)).sort((a, b) => b.seq - a.seq)[0];
+    ledgers.set(itemKey, { pushed, ...(unanswered ? { pending: unanswered } : {}) });
+  }
+  return ledgers;
+}
+
+/** Everything recorded for a company's period, by item: one query, made once per sync when it plans. */
+export async function readPeriodLedgers(db: Db, companyId: string, period: string): Promise<Map<string, ItemLedger>> {
+  return ledgersOf(await ledgerCollection(db).find({ companyId, period }).toArray());
+}
+
+/** What earlier attempts of a chunk of this sync recorded (one `_id` range read). */
+export async function readChunkRecords(db: Db, syncId: string, chunkNo: number): Promise<LedgerDoc[]> {
+  return ledgerCollection(db)
+    .find({ _id: { $gt: `${syncId}:${chunkNo}:`, $lt: `${syncId}:${chunkNo};` } })
+    .toArray();
+}
+
+/** An item's ledger: what the plan knew of earlier syncs, plus what earlier attempts of this chunk recorded. */
+export function itemLedger(planned: ItemLedger | undefined, ownRecords: Map<string, ItemLedger>, itemKey: string): ItemLedger {
+  const own = ownRecords.get(itemKey);
+  if (!own) return planned ?? { pushed: [] };
+  if (!planned) return own;
+  const pushed = new Map([...planned.pushed, ...own.pushed].map((p) => [p.seq, p]));
+  const pending = [planned.pending, own.pending].filter((p): p is NonNullable<ItemLedger['pending']> => p !== undefined && !pushed.has(p.seq)).sort((a, b) => b.seq - a.seq)[0];
+  return { pushed: [...pushed.values()].sort((a, b) => a.seq - b.seq), ...(pending ? { pending } : {}) };
+}
 
 export interface LedgerContext {
   syncId: string;
   companyId: string;
   period: string;
-  /** Set once the period marker is known to exist, so an activity writes it at most once. */
-  periodMarked?: boolean;
-}
-
-/** Sequence numbers asked for per round: the original and up to two corrections are one query. */
-const SEQS_PER_ROUND = 3;
-
-/** Which sync first wrote to the ledger of a company's period (write-once). */
-interface LedgerPeriodDoc {
-  _id: string; // `${companyId}:${period}`
-  firstSyncId: string;
-  createdAt: Date;
-}
-
-/** A push chunk that has begun posting (write-once, before its first pending record). */
-interface ChunkStartDoc {
-  _id: string; // `${syncId}:${chunkNo}`
-  createdAt: Date;
-}
-
-const periodMarkers = (db: Db) => db.collection<LedgerPeriodDoc>('push_ledger_periods');
-const chunkStarts = (db: Db) => db.collection<ChunkStartDoc>('push_chunk_starts');
-
-async function markPeriod(db: Db, ctx: LedgerContext): Promise<void> {
-  if (ctx.periodMarked) return;
-  await insertOnce(periodMarkers(db), [{ _id: `${ctx.companyId}:${ctx.period}`, firstSyncId: ctx.syncId, createdAt: new Date() }]);
-  ctx.periodMarked = true;
-}
-
-/**
- * Whether the chunk's items can have no ledger at all: nothing was ever posted for the period by an
- * earlier sync, and this chunk has not begun posting before (a retried or reset attempt has).
- */
-async function ledgerCertainlyEmpty(db: Db, ctx: LedgerContext, chunkId: string): Promise<boolean> {
-  const marker = await periodMarkers(db).findOne({ _id: `${ctx.companyId}:${ctx.period}` });
-  if (!marker) return true;
-  ctx.periodMarked = true;
-  if (marker.firstSyncId !== ctx.syncId) return false;
-  return !(await chunkStarts(db).findOne({ _id: chunkId }));
-}
-
-/** Called once before a chunk's first pending record. */
-export async function markChunkStarted(db: Db, chunkId: string): Promise<void> {
-  await insertOnce(chunkStarts(db), [{ _id: chunkId, createdAt: new Date() }]);
-}
-
-/**
- * The ledgers of a chunk's items, in one query per round instead of one per document: on FerretDB a
- * lookup that finds nothing scans the collection, so per-document probing of new items would be slow.
- * Items that cannot have a ledger yet (see ledgerCertainlyEmpty) skip the query.
- */
-export async function readChunkLedgers(db: Db, ctx: LedgerContext, chunkId: string, items: SyncItem[]): Promise<ItemLedger[]> {
-  const ledgers: ItemLedger[] = items.map(() => ({ pushed: [] }));
-  if (await ledgerCertainlyEmpty(db, ctx, chunkId)) return ledgers;
-  const ledger = ledgerCollection(db);
-  let open = items.map((_, index) => index);
-  for (let first = 0; open.length > 0; first += SEQS_PER_ROUND) {
-    const ids = open.flatMap((index) =>
-      Array.from({ length: SEQS_PER_ROUND }, (_, k) => [pushedId((items[index] as SyncItem).itemKey, first + k), pendingId((items[index] as SyncItem).itemKey, first + k)]).flat(),
-    );
-    const found = new Map((await ledger.find({ _id: { $in: ids } }).toArray()).map((doc) => [doc._id, doc]));
-    const stillOpen: number[] = [];
-    for (const index of open) {
-      const item = items[index] as SyncItem;
-      const itemLedger = ledgers[index] as ItemLedger;
-      let seq = first;
-      for (; seq < first + SEQS_PER_ROUND; seq++) {
-        const fact = found.get(pushedId(item.itemKey, seq));
-        if (!fact) break;
-        itemLedger.pushed.push({ seq, amountCents: fact.amountCents, personioCompensationId: fact.personioCompensationId ?? '', syncId: fact.syncId });
-      }
-      if (seq === first + SEQS_PER_ROUND) {
-        stillOpen.push(index);
-        continue;
-      }
-      const pending = found.get(pendingId(item.itemKey, seq));
-      if (pending) itemLedger.pending = { seq, amountCents: pending.amountCents, syncId: pending.syncId };
-    }
-    open = stillOpen;
-  }
-  return ledgers;
-}
-
-function ledgerDoc(ctx: LedgerContext, item: SyncItem, kind: LedgerDoc['kind'], seq: number, amountCents: number, extra: Partial<LedgerDoc> = {}): LedgerDoc {
-  return {
-    _id: kind === 'pushed' ? pushedId(item.itemKey, seq) : pendingId(item.itemKey, seq),
-    kind,
-    itemKey: item.itemKey,
-    seq,
-    companyId: ctx.companyId,
-    period: ctx.period,
-    personId: item.personId,
-    compensationTypeId: item.compensationTypeId,
-    amountCents,
-    currency: item.currency,
-    effectiveFrom: item.effectiveFrom,
-    marker: markerOf(item.itemKey, seq),
-    syncId: ctx.syncId,
-    createdAt: new Date(),
-    ...extra,
-  };
+  chunkNo: number;
 }
 
 export interface PendingPost {
@@ -157,14 +125,38 @@ export interface PushedFact {
   reconciled?: boolean;
 }
 
+async function writeBatch(db: Db, ctx: LedgerContext, kind: LedgerBatchDoc['kind'], entries: LedgerEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const doc: LedgerBatchDoc = {
+    // A fresh id per write: a redone attempt (a reset workflow) never collides with what an earlier one wrote.
+    _id: `${ctx.syncId}:${ctx.chunkNo}:${kind}:${randomUUID()}`,
+    kind,
+    companyId: ctx.companyId,
+    period: ctx.period,
+    syncId: ctx.syncId,
+    chunkNo: ctx.chunkNo,
+    entries,
+    createdAt: new Date(),
+  };
+  await insertOnce(ledgerCollection(db), [doc]);
+}
+
+const entryOf = (item: SyncItem, seq: number, amountCents: number, personioCompensationId?: string): LedgerEntry => ({
+  itemKey: item.itemKey,
+  seq,
+  amountCents,
+  marker: markerOf(item.itemKey, seq),
+  personId: item.personId,
+  compensationTypeId: item.compensationTypeId,
+  ...(personioCompensationId !== undefined ? { personioCompensationId } : {}),
+});
+
 /**
  * Written before the POSTs: proof that a post of this seq may exist in Personio without an answer here.
  * Must be durable before the first POST of the batch.
  */
 export async function recordPending(db: Db, ctx: LedgerContext, posts: PendingPost[]): Promise<void> {
-  if (posts.length === 0) return;
-  await markPeriod(db, ctx);
-  await insertOnce(ledgerCollection(db), posts.map((post) => ledgerDoc(ctx, post.item, 'pending', post.seq, post.amountCents)));
+  await writeBatch(db, ctx, 'pending', posts.map((post) => entryOf(post.item, post.seq, post.amountCents)));
 }
 
 /**
@@ -172,21 +164,7 @@ export async function recordPending(db: Db, ctx: LedgerContext, posts: PendingPo
  * attempt reconcile against Personio, so a crash in between costs a listing, never a second payment.
  */
 export async function recordPushed(db: Db, ctx: LedgerContext, facts: PushedFact[]): Promise<void> {
-  if (facts.length === 0) return;
-  await markPeriod(db, ctx);
-  await insertOnce(
-    ledgerCollection(db),
-    facts.map((fact) =>
-      ledgerDoc(ctx, fact.item, 'pushed', fact.seq, fact.amountCents, { personioCompensationId: fact.personioCompensationId, ...(fact.reconciled ? { reconciled: true } : {}) }),
-    ),
-  );
-}
-
-export async function ensureLedgerIndexes(db: Db): Promise<void> {
-  await ledgerCollection(db).createIndex({ companyId: 1, period: 1 });
-}
-
-/** Every ledger document of a company's period (tests and drills compare it with Personio). */
-export async function readPeriodLedger(db: Db, companyId: string, period: string): Promise<LedgerDoc[]> {
-  return ledgerCollection(db).find({ companyId, period }).toArray();
+  const [answered, found] = [facts.filter((f) => !f.reconciled), facts.filter((f) => f.reconciled)];
+  await writeBatch(db, ctx, 'pushed', answered.map((f) => entryOf(f.item, f.seq, f.amountCents, f.personioCompensationId)));
+  await writeBatch(db, ctx, 'reconciled', found.map((f) => entryOf(f.item, f.seq, f.amountCents, f.personioCompensationId)));
 }

@@ -3,6 +3,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { PayrollSyncInput, SyncCounts, SyncFailure, SyncProgress, SyncStatus, SyncTrigger } from '../contracts/sync.js';
 import { insertOnce } from './insert-once.js';
+import type { FenceTaken } from './push-fences.js';
 
 export type EntryResultStatus =
   | 'pending'
@@ -60,6 +61,8 @@ export interface SyncRunDoc {
   createdTypes?: CreatedCompensationType[];
   progress?: SyncProgress;
   plan?: { itemsTotal: number; chunksTotal: number };
+  /** The sync's generation of its period's fence (db/push-fences.ts), taken when it began. */
+  periodFence?: FenceTaken;
   failure?: SyncFailure;
   email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
   startedAt: Date;
@@ -160,6 +163,10 @@ export async function recordRunBegun(
     },
     { upsert: true },
   );
+}
+
+export async function savePeriodFence(db: Db, syncId: string, periodFence: FenceTaken): Promise<void> {
+  await syncRunCollections(db).syncRuns.updateOne({ _id: syncId }, { $set: { periodFence } });
 }
 
 export async function saveCreatedTypes(db: Db, syncId: string, createdTypes: CreatedCompensationType[]): Promise<void> {

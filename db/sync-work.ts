@@ -4,7 +4,7 @@
 // collection for any other query or update, so "insert, never update" keeps a 10,000-item sync fast there.
 // Production MongoDB is just as happy with it.
 import type { Collection, Db } from 'mongodb';
-import type { PushStatus } from '../payroll/reconcile.js';
+import type { ItemLedger, PushStatus } from '../payroll/reconcile.js';
 import { insertOnce } from './insert-once.js';
 
 /** Employee lookups of one sync, keyed by normalized email. */
@@ -32,6 +32,8 @@ export interface SyncItem {
   entryIndexes: number[];
   /** Dry run only: the type does not exist yet and would be created. */
   typeWouldBeCreated?: boolean;
+  /** What earlier syncs recorded in the ledger for this item, read once when the sync planned (absent: nothing). */
+  ledger?: ItemLedger;
 }
 
 export type ItemStatus = PushStatus;

@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { createWorkerDeps } from '../activities/deps.js';
 import { startApiServer, type RunningApi } from '../api/server.js';
-import { parseEnv, workerEnvSchema } from '../config/env.js';
-import { createWorker } from '../worker.js';
+import { interactiveTaskQueueOf, parseEnv, workerEnvSchema } from '../config/env.js';
+import { createWorkers } from '../worker.js';
 import { seedDemo, type SeedResult } from './demo-seed.js';
 import { devDataDir, devEndpointsFile, removeDevEndpoints, writeDevEndpoints } from './dev-endpoints.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
@@ -42,7 +42,7 @@ async function resolveApiPort(): Promise<{ port: string; note?: string }> {
 
 // Everything started so far, stopped in reverse order on Ctrl-C, SIGTERM or a failed start.
 let stack: RunningStack | undefined;
-let worker: Worker | undefined;
+let workers: Worker[] = [];
 let workerDone: Promise<void> | undefined;
 let workerConnection: NativeConnection | undefined;
 let workerDeps: Awaited<ReturnType<typeof createWorkerDeps>> | undefined;
@@ -55,7 +55,7 @@ async function shutdown(code: number): Promise<never> {
     log('\n[dev] shutting down…');
     removeDevEndpoints(endpointsFile);
     try {
-      worker?.shutdown();
+      for (const worker of workers) worker.shutdown();
     } catch {
       // not running yet
     }
@@ -94,13 +94,15 @@ async function main(): Promise<void> {
   const workerConfig = parseEnv(workerEnvSchema, env);
   workerDeps = await createWorkerDeps(workerConfig);
   workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  worker = await createWorker({
+  workers = await createWorkers({
     connection: workerConnection,
     namespace: stack.temporalNamespace,
-    taskQueue: workerConfig.TEMPORAL_TASK_QUEUE,
+    syncTaskQueue: workerConfig.TEMPORAL_TASK_QUEUE,
+    interactiveTaskQueue: interactiveTaskQueueOf(workerConfig),
     deps: workerDeps,
+    shutdownGraceMs: workerConfig.WORKER_SHUTDOWN_GRACE_MS,
   });
-  workerDone = worker.run();
+  workerDone = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);
   // A worker that dies later takes the dev command down with it, loudly, instead of leaving a half stack.
   workerDone.catch((error: unknown) => {
     if (shuttingDown) return;

@@ -1,9 +1,11 @@
 // The payroll sync of one company and period. Deterministic orchestration only: every read and write
 // happens in activities; inputs, results and history carry ids and counts, never entries or secrets.
 import {
+  ActivityCancellationType,
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -24,6 +26,18 @@ const steps = proxyActivities<Activities>({
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+// Pushes: a chunk's attempt may take long under a low rate limit (chunks are sized to stay well inside this), and a
+// cancelled push is awaited until its activity has really stopped posting.
+const pushes = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Patches of this workflow's commands: histories begun before a patch replay its old branch. */
+const PATCH_STOP_SIBLING_PUSHES = 'stop-sibling-pushes-on-failure';
 
 // Every activity heartbeats (or is short), so a worker that dies mid-activity costs seconds, not the start-to-close timeout.
 const bookkeeping = proxyActivities<Activities>({
@@ -61,16 +75,8 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
       progress.phase = 'pushing';
       progress.chunksTotal = plan.chunksTotal;
       progress.itemsTotal = plan.itemsTotal;
-      let nextChunk = 0;
-      const pushers = Array.from({ length: Math.min(PUSH_CONCURRENCY, plan.chunksTotal) }, async () => {
-        while (nextChunk < plan.chunksTotal) {
-          const chunkNo = nextChunk++;
-          const pushed = await steps.pushChunk({ syncId: input.syncId, chunkNo });
-          progress.chunksDone++;
-          progress.itemsDone += pushed.items;
-        }
-      });
-      await Promise.all(pushers);
+      if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(input.syncId, plan.chunksTotal, progress);
+      else await pushAllChunksUnguarded(input.syncId, plan.chunksTotal, progress);
     }
     progress.phase = 'finishing';
     const finished = await bookkeeping.finishSync({ syncId: input.syncId });
@@ -92,4 +98,46 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
     throw error;
   }
+}
+
+/**
+ * Pushes every chunk, PUSH_CONCURRENCY at a time. On the first chunk that fails for good, the others are cancelled
+ * and awaited until their activities have stopped: the sync (and its workflow id, the period's lock) ends only
+ * when nothing of it can still post.
+ */
+async function pushAllChunks(syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
+  let nextChunk = 0;
+  let failure: { error: unknown } | undefined;
+  const scope = new CancellationScope();
+  const pusher = async () => {
+    while (!failure && nextChunk < chunksTotal) {
+      const chunkNo = nextChunk++;
+      try {
+        const pushed = await pushes.pushChunk({ syncId, chunkNo });
+        progress.chunksDone++;
+        progress.itemsDone += pushed.items;
+      } catch (error) {
+        if (!failure) {
+          failure = { error };
+          scope.cancel();
+        }
+      }
+    }
+  };
+  await scope.run(() => Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, chunksTotal) }, pusher)));
+  if (failure) throw failure.error;
+}
+
+/** Before PATCH_STOP_SIBLING_PUSHES: kept for histories begun before it. */
+async function pushAllChunksUnguarded(syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
+  let nextChunk = 0;
+  const pushers = Array.from({ length: Math.min(PUSH_CONCURRENCY, chunksTotal) }, async () => {
+    while (nextChunk < chunksTotal) {
+      const chunkNo = nextChunk++;
+      const pushed = await steps.pushChunk({ syncId, chunkNo });
+      progress.chunksDone++;
+      progress.itemsDone += pushed.items;
+    }
+  });
+  await Promise.all(pushers);
 }

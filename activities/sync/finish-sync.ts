@@ -2,6 +2,7 @@
 import type { SyncCounts, SyncFailure, SyncStatus } from '../../contracts/sync.js';
 import { companyCollections } from '../../db/companies.js';
 import { iterateEntries } from '../../db/entry-sets.js';
+import { forgetChunkFences, periodScope, releaseFence } from '../../db/push-fences.js';
 import {
   idsOfSync,
   saveEntryResults,
@@ -124,6 +125,11 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       totals: [...totals.values()].sort((a, b) => a.benefitKey.localeCompare(b.benefitKey)),
       ...(input.failure ? { failure: input.failure } : {}),
     });
+    // Every chunk of this sync has stopped (the workflow awaits them): the next sync of the period need not wait.
+    if (run.periodFence) {
+      await releaseFence(deps.db, periodScope(run.companyId, run.period), run.periodFence.generation);
+      await forgetChunkFences(deps.db, run._id);
+    }
     deps.logger.info('sync finished', { syncId: input.syncId, companyId: run.companyId, period: run.period, status, dryRun: run.dryRun });
     return { status, counts };
   }

@@ -1,6 +1,7 @@
 // Turns the period's entries into compensation items: one per (person, type), summing the entries of
 // benefits mapped to the same type. Entries that cannot be pushed get their final result here.
 import { iterateEntries } from '../../db/entry-sets.js';
+import { readPeriodLedgers } from '../../db/ledger.js';
 import { saveEntryResults, savePlan, type SyncEntryResultDoc } from '../../db/sync-runs.js';
 import { chunkDocId, saveChunkPlans, syncWorkCollections, type SyncChunkPlanDoc, type SyncItem, type SyncPersonMatchDoc } from '../../db/sync-work.js';
 import { chunkSizeFor } from '../../payroll/chunking.js';
@@ -81,9 +82,16 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
       }
     }
 
+    // What earlier syncs of the period recorded, read once for the whole sync and carried by the chunk plans: the
+    // period belongs to this sync now (db/push-fences.ts), so nothing else writes these items' ledgers meanwhile.
+    const recorded = await readPeriodLedgers(deps.db, run.companyId, run.period);
+    for (const item of items.values()) {
+      const ledger = recorded.get(item.itemKey);
+      if (ledger) item.ledger = ledger;
+    }
     // Sorted by person so a person's items share a chunk and one listing serves them all.
     const ordered = [...items.values()].sort((a, b) => a.personId.localeCompare(b.personId) || a.compensationTypeId.localeCompare(b.compensationTypeId));
-    const chunkSize = chunkSizeFor(ordered.length);
+    const chunkSize = chunkSizeFor(ordered.length, deps.push?.requestsPerMinute);
     const chunks: SyncChunkPlanDoc[] = [];
     for (let i = 0; i < ordered.length; i += chunkSize) {
       const chunkNo = i / chunkSize;

@@ -3,20 +3,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { markChunkStarted, readChunkLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
+import { itemLedger, ledgersOf, readChunkRecords, readPeriodLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
 import type { SyncRunDoc } from '../../db/sync-runs.js';
-import { chunkDocId, saveChunkResult, syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
+import { chunkDocId, saveChunkResult, syncWorkCollections, type ItemOutcome, type SyncChunkPlanDoc, type SyncItem } from '../../db/sync-work.js';
 import { compensationComment, markerOf } from '../../payroll/item-key.js';
 import { candidatesFor, decidePush, findOwnPost, needsReconciliation, type ItemLedger } from '../../payroll/reconcile.js';
 import { isPersonioError, type PersonioClient, type PersonioCompensation } from '../../personio/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
+import { periodScope, takeFence } from '../../db/push-fences.js';
+import { enterChunkFence, type ChunkFence } from './chunk-fence.js';
 import { forEachLimited, loadRun } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
 const POSTS_IN_FLIGHT = 8;
 /** Lost answers reconciled in place before the activity hands the chunk back to Temporal's retries. */
 const INLINE_RECONCILE_ATTEMPTS = 5;
+/** The client's default request timeout (personio/settings.ts), when the worker did not say. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 export interface PushChunkResult {
   items: number;
@@ -50,9 +54,20 @@ interface PlannedPost {
 
 export function createPushChunkActivity(deps: ActivityDeps) {
   const work = syncWorkCollections(deps.db);
+  const pushTiming = { requestTimeoutMs: deps.push?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
 
-  /** Posts one compensation; a lost answer is reconciled in place (look first, then post again). */
-  async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[]): Promise<ItemOutcome> {
+  /**
+   * Posts one compensation through the fence; a lost answer is reconciled in place (look first, then post again).
+   * `onUncertain` is told when a POST ended without an answer (it may land later).
+   */
+  async function post(
+    client: PersonioClient,
+    ctx: LedgerContext,
+    planned: PlannedPost,
+    pushed: PushedFact[],
+    fence: ChunkFence,
+    onUncertain: () => void,
+  ): Promise<ItemOutcome> {
     const { item, seq, amountCents } = planned;
     const comment = compensationComment({ benefitNames: item.benefitNames, period: ctx.period, marker: markerOf(item.itemKey, seq), correction: seq > 0 });
     const claimed = new Set(planned.knownIds);
@@ -69,16 +84,13 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       // An attempt Temporal has given up on (timed out, cancelled) must not post any more.
       Context.current().cancellationSignal.throwIfAborted();
       try {
-        const created = await client.createCompensation({
-          personId: item.personId,
-          typeId: item.compensationTypeId,
-          amountCents,
-          currency: item.currency,
-          effectiveFrom: item.effectiveFrom,
-          comment,
-        });
+        const created = await client.createCompensation(
+          { personId: item.personId, typeId: item.compensationTypeId, amountCents, currency: item.currency, effectiveFrom: item.effectiveFrom, comment },
+          { beforeSend: fence.beforePost },
+        );
         return pushedOutcome(created.id, false, amountCents);
       } catch (error) {
+        if (!isPersonioError(error) || error.commitUnknown) onUncertain();
         if (isPersonioError(error) && !error.retryable) {
           // Refused (validation, permission, unknown person or type): nothing was stored in Personio.
           return {
@@ -137,13 +149,38 @@ export function createPushChunkActivity(deps: ActivityDeps) {
     ]);
     if (done) return summarize(done.outcomes);
     if (!plan) throw ApplicationFailure.nonRetryable(`Sync ${input.syncId} has no chunk ${input.chunkNo}`, FailureType.ChunkNotFound);
-    const ctx: LedgerContext = { syncId: run._id, companyId: run.companyId, period: run.period };
-
     const pushable = plan.items.some((item) => !item.typeWouldBeCreated);
-    const [ledgers, client] = await Promise.all([
-      readChunkLedgers(deps.db, ctx, chunkId, plan.items),
-      pushable ? personioClientFor(deps, run.companyId, 'sync') : undefined,
+    const chunk = { run, plan, chunkId, chunkNo: input.chunkNo, pushable, ctx: { syncId: run._id, companyId: run.companyId, period: run.period, chunkNo: input.chunkNo } };
+    if (run.dryRun || !pushable) return pushChunkItems(chunk, undefined);
+    // Before anything is read from Personio: this attempt holds the chunk, and whatever an attempt or a sync before
+    // it may still have on the wire has landed.
+    const info = Context.current().info;
+    // A sync begun before period fences existed takes its period's fence here (the same generation for every chunk).
+    const periodFence = run.periodFence ?? (await takeFence(deps.db, periodScope(run.companyId, run.period), run._id));
+    const holder = `${info.workflowExecution?.runId ?? 'standalone'}:${info.attempt}`;
+    const fence = await enterChunkFence(deps.db, { ...chunk.ctx, holder, periodFence }, pushTiming, Context.current().cancellationSignal);
+    const guarded = { fence, uncertain: false };
+    try {
+      return await pushChunkItems(chunk, guarded);
+    } finally {
+      // A POST that ended without an answer may still land: then the successor waits the fence's grace.
+      if (!guarded.uncertain) await fence.release();
+    }
+  }
+
+  /** Reconciles and posts a chunk's items; without `guarded` (a dry run, or nothing to post) it only decides. */
+  async function pushChunkItems(
+    chunk: { run: SyncRunDoc; plan: SyncChunkPlanDoc; chunkId: string; chunkNo: number; pushable: boolean; ctx: LedgerContext },
+    guarded: { fence: ChunkFence; uncertain: boolean } | undefined,
+  ): Promise<PushChunkResult> {
+    const { run, plan, chunkId, ctx } = chunk;
+    // What earlier syncs recorded came with the plan; what earlier attempts of this chunk recorded is read here.
+    const [ownRecords, periodNow, client] = await Promise.all([
+      guarded?.fence.hadPredecessor ? readChunkRecords(deps.db, run._id, chunk.chunkNo).then(ledgersOf) : new Map<string, ItemLedger>(),
+      guarded?.fence.periodTakenOver ? readPeriodLedgers(deps.db, run.companyId, run.period) : undefined,
+      chunk.pushable ? personioClientFor(deps, run.companyId, 'sync') : undefined,
     ]);
+    const ledgers = plan.items.map((item) => itemLedger(periodNow ? periodNow.get(item.itemKey) : item.ledger, ownRecords, item.itemKey));
     const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
     const listing = new Map<string, PersonioCompensation[]>();
     if (client && toReconcile.length > 0) {
@@ -162,24 +199,23 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       else outcomes[index] = decided;
     });
 
-    if (!run.dryRun) {
+    if (client && guarded) {
       await recordPushed(deps.db, ctx, reconciledFacts);
-      if (posts.length > 0) await markChunkStarted(deps.db, chunkId);
       // Durable before the first POST: a lost answer is then always reconciled, never posted blind.
       await recordPending(deps.db, ctx, posts);
       const pushed: PushedFact[] = [];
       let processed = 0;
       try {
         await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
-          outcomes[planned.index] = await post(client as PersonioClient, ctx, planned, pushed);
-          Context.current().heartbeat({ chunkNo: input.chunkNo, posted: ++processed, total: posts.length });
+          outcomes[planned.index] = await post(client, ctx, planned, pushed, guarded.fence, () => (guarded.uncertain = true));
+          Context.current().heartbeat({ chunkNo: chunk.chunkNo, posted: ++processed, total: posts.length });
         });
       } finally {
         await recordPushed(deps.db, ctx, pushed);
       }
     }
     // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
-    await saveChunkResult(deps.db, { _id: chunkId, syncId: input.syncId, chunkNo: input.chunkNo, outcomes, completedAt: new Date() });
+    await saveChunkResult(deps.db, { _id: chunkId, syncId: run._id, chunkNo: chunk.chunkNo, outcomes, completedAt: new Date() });
     return summarize(outcomes);
   }
 }

@@ -65,7 +65,7 @@ export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): v
       const testId = randomUUID();
       await deps.temporal.workflow.start<(input: ConnectionTestInput) => Promise<ConnectionTestResult>>(WORKFLOW_TYPES.connectionTest, {
         workflowId: connectionTestWorkflowId(companyId, testId),
-        taskQueue: deps.config.taskQueue,
+        taskQueue: deps.config.interactiveTaskQueue,
         args: [{ companyId }],
         workflowExecutionTimeout: '10 minutes',
       });

@@ -64,6 +64,7 @@ export async function startBenchStack(opts: BenchStackOptions) {
     const config = {
       apiTokens: [apiToken],
       taskQueue,
+      interactiveTaskQueue: `${taskQueue}-interactive`,
       temporalNamespace: stack.temporalNamespace,
       temporalUiUrl: 'http://temporal-ui.bench',
       maxBodyBytes: 16 * 1024 * 1024,

@@ -166,7 +166,7 @@ describe('connection test', () => {
 
   it('keeps every secret out of responses, MongoDB, the Temporal history and the logs', async () => {
     expect(secrets.length).toBeGreaterThan(3);
-    const workflows = h.temporal.workflow.list({ query: `TaskQueue = '${h.taskQueue}'` });
+    const workflows = h.temporal.workflow.list({ query: `TaskQueue = '${h.taskQueue}' OR TaskQueue = '${h.interactiveTaskQueue}'` });
     let histories = 0;
     const historyDump: string[] = [];
     for await (const wf of workflows) {

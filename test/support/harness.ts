@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { createPersonioClients, type ActivityDeps } from '../../activities/deps.js';
 import { createApp } from '../../api/app.js';
 import { ensureIndexes } from '../../db/indexes.js';
+import { createMongoBudgetStore } from '../../db/request-budgets.js';
 import { createLogger } from '../../observability/logger.js';
 import { createSmtpMailer } from '../../email/mailer.js';
 import type { EmailRetryConfig } from '../../email/summary-sender.js';
 import type { PersonioRetryConfig } from '../../personio/index.js';
 import { createSandboxAdmin, startSandbox, type AdminPersonalityInput, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
-import { createWorker } from '../../worker.js';
+import { createWorkers } from '../../worker.js';
 import { connectTemporalClient, connectTestDb, connectWorkerConnection, stack, uniqueTaskQueue } from './stack.js';
 import { createApiClient, type ApiResponse } from '../../dev/api-client.js';
 import { z } from 'zod';
@@ -66,6 +67,9 @@ export interface HarnessOptions {
 /** The rate-limit window harness clients wait out after a 429 without Retry-After (sandboxes set a matching window). */
 export const HARNESS_RATE_LIMIT_WINDOW_MS = 1_000;
 
+/** Personio request timeout of harness workers: a push that takes over an unreleased chunk waits about twice this. */
+export const HARNESS_REQUEST_TIMEOUT_MS = 3_000;
+
 /** Base of the export-log links in the summary emails of harness workers. */
 export const HARNESS_PLATFORM_BASE_URL = 'http://platform.test';
 export const HARNESS_MAIL_FROM = 'Payroll Sync <payroll-sync@harness.test>';
@@ -89,20 +93,34 @@ export async function startHarness(opts: HarnessOptions = {}) {
     personio: createPersonioClients(
       {
         baseUrl: sandbox.url,
-        timeoutMs: 5_000,
+        timeoutMs: HARNESS_REQUEST_TIMEOUT_MS,
         requestsPerMinute: opts.personioRequestsPerMinute ?? 6_000,
         retry: opts.personioRetry ?? { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, budgetMs: 20_000, rateLimitWindowMs: HARNESS_RATE_LIMIT_WINDOW_MS },
       },
       logger,
+      createMongoBudgetStore(mongo.db),
     ),
+    push: { requestsPerMinute: opts.personioRequestsPerMinute ?? 6_000, requestTimeoutMs: HARNESS_REQUEST_TIMEOUT_MS },
     mailer: createSmtpMailer({ url: opts.smtpUrl ?? stack().smtpUrl, tlsRejectUnauthorized: true, requireTls: false }),
     email: { platformBaseUrl: HARNESS_PLATFORM_BASE_URL, from: HARNESS_MAIL_FROM, retry: opts.emailRetry ?? { attempts: 3, baseDelayMs: 100 } },
   };
   const taskQueue = uniqueTaskQueue('harness');
   const workerConnection = await connectWorkerConnection();
-  const worker: Worker | undefined =
-    opts.worker === 'external' ? undefined : await createWorker({ connection: workerConnection, namespace: stack().temporalNamespace, taskQueue, deps, workflowBundlePath: stack().workflowBundlePath });
-  const workerRun = worker?.run();
+  const interactiveTaskQueue = `${taskQueue}-interactive`;
+  // Both queues, as a worker process serves them by default; a short grace, so that closing never waits long.
+  const workers: Worker[] =
+    opts.worker === 'external'
+      ? []
+      : await createWorkers({
+          connection: workerConnection,
+          namespace: stack().temporalNamespace,
+          syncTaskQueue: taskQueue,
+          interactiveTaskQueue,
+          deps,
+          workflowBundlePath: stack().workflowBundlePath,
+          shutdownGraceMs: 1_000,
+        });
+  const workerRun = Promise.all(workers.map((worker) => worker.run()));
   const temporal = await connectTemporalClient();
   const apiToken = `test-${randomBytes(16).toString('hex')}`;
   const app = createApp({
@@ -113,6 +131,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     config: {
       apiTokens: [apiToken],
       taskQueue,
+      interactiveTaskQueue,
       temporalNamespace: stack().temporalNamespace,
       temporalUiUrl: 'http://temporal-ui.test',
       maxBodyBytes: 2 * 1024 * 1024,
@@ -149,6 +168,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       CREDENTIALS_KEY_ID: 'test-key',
       PERSONIO_BASE_URL: sandbox.url,
       PERSONIO_REQUESTS_PER_MINUTE: String(opts.personioRequestsPerMinute ?? 6_000),
+      PERSONIO_TIMEOUT_MS: String(HARNESS_REQUEST_TIMEOUT_MS),
       SMTP_URL: opts.smtpUrl ?? stack().smtpUrl,
       SMTP_FROM: HARNESS_MAIL_FROM,
       PLATFORM_BASE_URL: HARNESS_PLATFORM_BASE_URL,
@@ -164,6 +184,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     deps,
     logs,
     taskQueue,
+    interactiveTaskQueue,
     temporal: temporal.client,
     apiUrl,
     apiToken,
@@ -171,7 +192,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     apiAs,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker?.shutdown();
+      for (const worker of workers) worker.shutdown();
       await workerRun;
       await workerConnection.close();
       deps.mailer?.close();

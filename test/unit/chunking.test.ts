@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSizeFor, MAX_CHUNK_ITEMS, MIN_CHUNK_ITEMS, PUSH_CONCURRENCY } from '../../payroll/chunking.js';
+import { chunkSizeFor, MAX_CHUNK_ITEMS, maxChunkItemsFor, MIN_CHUNK_ITEMS, PUSH_CONCURRENCY } from '../../payroll/chunking.js';
 
 const chunksOf = (items: number) => {
   const size = chunkSizeFor(items);
@@ -30,5 +30,13 @@ describe('push chunk sizes', () => {
       const sizes = chunksOf(items);
       if (sizes.length > 1) expect(sizes[0]).toBeGreaterThanOrEqual(MIN_CHUNK_ITEMS);
     }
+  });
+
+  it('stay small enough under a low rate limit to finish in about five minutes', () => {
+    // 60 requests/min for the credential, 4 chunks at once: 15 POSTs a minute each, 75 in five minutes.
+    expect(maxChunkItemsFor(60)).toBe(75);
+    expect(Math.max(...Array.from({ length: 10 }, (_, k) => chunkSizeFor(1_000 + k * 97, 60)))).toBeLessThanOrEqual(75);
+    expect(maxChunkItemsFor(300)).toBe(MAX_CHUNK_ITEMS);
+    expect(maxChunkItemsFor(undefined)).toBe(MAX_CHUNK_ITEMS);
   });
 });
