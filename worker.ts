@@ -73,7 +73,8 @@ export async function createWorkers(
   const bundled = source.workflowBundle ? source : { workflowBundle: { code: (await bundleWorkflowCode({ workflowsPath: source.workflowsPath as string, logger: quietBundler })).code } };
   const workers: Worker[] = [];
   if (opts.syncTaskQueue) workers.push(await Worker.create(serviceWorkerOptions(opts, opts.syncTaskQueue, bundled)));
-  if (opts.interactiveTaskQueue) {
+  // One queue for both (TEMPORAL_INTERACTIVE_TASK_QUEUE = TEMPORAL_TASK_QUEUE): interactive work shares the sync's slots.
+  if (opts.interactiveTaskQueue && opts.interactiveTaskQueue !== opts.syncTaskQueue) {
     workers.push(await Worker.create(serviceWorkerOptions({ ...opts, tuning: { maxConcurrentActivityTaskExecutions: INTERACTIVE_ACTIVITY_SLOTS } }, opts.interactiveTaskQueue, bundled)));
   }
   return workers;

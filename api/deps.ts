@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
+import type { SyncTuning } from '../contracts/sync.js';
 import type { Logger } from '../observability/logger.js';
 import type { CredentialsCipher } from '../security/credentials-cipher.js';
 
@@ -23,4 +24,6 @@ export interface ApiDeps {
   cipher: CredentialsCipher;
   config: ApiConfig;
   logger: Logger;
+  /** Drills only: harsher timeouts for every sync this API starts (never set by api/server.ts). */
+  syncTuning?: SyncTuning;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { dryRunWorkflowId, payrollSyncWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
-import type { PayrollSyncInput, PayrollSyncResult, SyncTrigger } from '../contracts/sync.js';
+import type { PayrollSyncInput, PayrollSyncResult, SyncTrigger, SyncTuning } from '../contracts/sync.js';
 import { deleteStartingRun, findRunningRun, insertStartingRun, setRunId } from '../db/sync-runs.js';
 
 export interface StartSyncRequest {
@@ -19,7 +19,7 @@ export type StartSyncOutcome =
   | { started: true; syncId: string; workflowId: string; runId: string }
   | { started: false; workflowId: string; runningSyncId?: string };
 
-export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string }, request: StartSyncRequest): Promise<StartSyncOutcome> {
+export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string; syncTuning?: SyncTuning }, request: StartSyncRequest): Promise<StartSyncOutcome> {
   const syncId = randomUUID();
   const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : payrollSyncWorkflowId(request.companyId, request.period);
   await insertStartingRun(deps.db, {
@@ -35,7 +35,17 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
     const handle = await deps.temporal.workflow.start<(input: PayrollSyncInput) => Promise<PayrollSyncResult>>(WORKFLOW_TYPES.payrollSync, {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ syncId, companyId: request.companyId, period: request.period, trigger: request.trigger, dryRun: request.dryRun, ...(request.retryOf ? { retryOf: request.retryOf } : {}) }],
+      args: [
+        {
+          syncId,
+          companyId: request.companyId,
+          period: request.period,
+          trigger: request.trigger,
+          dryRun: request.dryRun,
+          ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+          ...(deps.syncTuning ? { tuning: deps.syncTuning } : {}),
+        },
+      ],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       memo: { syncId },

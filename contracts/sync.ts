@@ -11,6 +11,13 @@ export interface PayrollSyncInput {
   trigger: SyncTrigger;
   dryRun: boolean;
   retryOf?: string;
+  /** Drills only (the API's deps can set it; the service never does): a sync under harsher timeouts than production's. */
+  tuning?: SyncTuning;
+}
+
+export interface SyncTuning {
+  /** Start-to-close timeout of one push attempt, in seconds (production: 30 minutes). */
+  pushStartToCloseSeconds?: number;
 }
 
 export interface SyncCounts {

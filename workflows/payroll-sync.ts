@@ -2,6 +2,7 @@
 // happens in activities; inputs, results and history carry ids and counts, never entries or secrets.
 import {
   ActivityCancellationType,
+  type ActivityOptions,
   CancellationScope,
   defineQuery,
   isCancellation,
@@ -14,7 +15,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_SYNC_FAILURES, rootApplicationFailure, rootMessage } from '../contracts/failures.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
-import { PROGRESS_QUERY, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress } from '../contracts/sync.js';
+import { PROGRESS_QUERY, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress, type SyncTuning } from '../contracts/sync.js';
 import { PUSH_CONCURRENCY } from '../payroll/chunking.js';
 
 export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
@@ -29,12 +30,19 @@ const steps = proxyActivities<Activities>({
 
 // Pushes: a chunk's attempt may take long under a low rate limit (chunks are sized to stay well inside this), and a
 // cancelled push is awaited until its activity has really stopped posting.
-const pushes = proxyActivities<Activities>({
+const PUSH_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '20 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE },
-});
+};
+const pushes = proxyActivities<Activities>(PUSH_OPTIONS);
+
+/** The push proxy of a sync: production's, or a drill's harsher one (PayrollSyncInput.tuning). */
+function pushesFor(tuning: SyncTuning | undefined): typeof pushes {
+  const seconds = tuning?.pushStartToCloseSeconds;
+  return seconds ? proxyActivities<Activities>({ ...PUSH_OPTIONS, startToCloseTimeout: `${seconds} seconds` }) : pushes;
+}
 
 /** Patches of this workflow's commands: histories begun before a patch replay its old branch. */
 const PATCH_STOP_SIBLING_PUSHES = 'stop-sibling-pushes-on-failure';
@@ -75,7 +83,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
       progress.phase = 'pushing';
       progress.chunksTotal = plan.chunksTotal;
       progress.itemsTotal = plan.itemsTotal;
-      if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(input.syncId, plan.chunksTotal, progress);
+      if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(pushesFor(input.tuning), input.syncId, plan.chunksTotal, progress);
       else await pushAllChunksUnguarded(input.syncId, plan.chunksTotal, progress);
     }
     progress.phase = 'finishing';
@@ -105,7 +113,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
  * and awaited until their activities have stopped: the sync (and its workflow id, the period's lock) ends only
  * when nothing of it can still post.
  */
-async function pushAllChunks(syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
+async function pushAllChunks(push: typeof pushes, syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
   let nextChunk = 0;
   let failure: { error: unknown } | undefined;
   const scope = new CancellationScope();
@@ -113,7 +121,7 @@ async function pushAllChunks(syncId: string, chunksTotal: number, progress: Sync
     while (!failure && nextChunk < chunksTotal) {
       const chunkNo = nextChunk++;
       try {
-        const pushed = await pushes.pushChunk({ syncId, chunkNo });
+        const pushed = await push.pushChunk({ syncId, chunkNo });
         progress.chunksDone++;
         progress.itemsDone += pushed.items;
       } catch (error) {

@@ -1,7 +1,7 @@
 // Pushes one chunk of compensation items to Personio, exactly once, through the ledger:
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FailureType } from '../../contracts/failures.js';
+import { FailureType, rootApplicationFailure } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { itemLedger, ledgersOf, readChunkRecords, readPeriodLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
 import type { SyncRunDoc } from '../../db/sync-runs.js';
@@ -52,6 +52,29 @@ interface PlannedPost {
   knownIds: string[];
 }
 
+/** One attempt's posting under its chunk fence, and what it sent (for the attempt's log line). */
+class GuardedAttempt {
+  /** A POST ended without an answer: it may still land. */
+  uncertain = false;
+  private sent = 0;
+  private firstPostAt: Date | undefined;
+  private lastPostAt: Date | undefined;
+
+  constructor(readonly fence: ChunkFence) {}
+
+  /** Before every POST (re-sends included): the fence check, then the count. */
+  async beforePost(): Promise<void> {
+    await this.fence.beforePost();
+    this.sent++;
+    this.lastPostAt = new Date();
+    this.firstPostAt ??= this.lastPostAt;
+  }
+
+  figures() {
+    return { posts: this.sent, ...(this.firstPostAt ? { firstPostAt: this.firstPostAt.toISOString() } : {}), ...(this.lastPostAt ? { lastPostAt: this.lastPostAt.toISOString() } : {}) };
+  }
+}
+
 export function createPushChunkActivity(deps: ActivityDeps) {
   const work = syncWorkCollections(deps.db);
   const pushTiming = { requestTimeoutMs: deps.push?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
@@ -60,14 +83,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
    * Posts one compensation through the fence; a lost answer is reconciled in place (look first, then post again).
    * `onUncertain` is told when a POST ended without an answer (it may land later).
    */
-  async function post(
-    client: PersonioClient,
-    ctx: LedgerContext,
-    planned: PlannedPost,
-    pushed: PushedFact[],
-    fence: ChunkFence,
-    onUncertain: () => void,
-  ): Promise<ItemOutcome> {
+  async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[], guarded: GuardedAttempt): Promise<ItemOutcome> {
     const { item, seq, amountCents } = planned;
     const comment = compensationComment({ benefitNames: item.benefitNames, period: ctx.period, marker: markerOf(item.itemKey, seq), correction: seq > 0 });
     const claimed = new Set(planned.knownIds);
@@ -86,11 +102,11 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       try {
         const created = await client.createCompensation(
           { personId: item.personId, typeId: item.compensationTypeId, amountCents, currency: item.currency, effectiveFrom: item.effectiveFrom, comment },
-          { beforeSend: fence.beforePost },
+          { beforeSend: () => guarded.beforePost() },
         );
         return pushedOutcome(created.id, false, amountCents);
       } catch (error) {
-        if (!isPersonioError(error) || error.commitUnknown) onUncertain();
+        if (!isPersonioError(error) || error.commitUnknown) guarded.uncertain = true;
         if (isPersonioError(error) && !error.retryable) {
           // Refused (validation, permission, unknown person or type): nothing was stored in Personio.
           return {
@@ -158,20 +174,30 @@ export function createPushChunkActivity(deps: ActivityDeps) {
     // A sync begun before period fences existed takes its period's fence here (the same generation for every chunk).
     const periodFence = run.periodFence ?? (await takeFence(deps.db, periodScope(run.companyId, run.period), run._id));
     const holder = `${info.workflowExecution?.runId ?? 'standalone'}:${info.attempt}`;
+    const attemptLog = { syncId: run._id, chunkNo: input.chunkNo, attempt: info.attempt };
+    deps.logger.info('push attempt started', attemptLog);
     const fence = await enterChunkFence(deps.db, { ...chunk.ctx, holder, periodFence }, pushTiming, Context.current().cancellationSignal);
-    const guarded = { fence, uncertain: false };
+    const guarded = new GuardedAttempt(fence);
+    let outcome = 'failed';
     try {
-      return await pushChunkItems(chunk, guarded);
+      const result = await pushChunkItems(chunk, guarded);
+      outcome = 'completed';
+      return result;
+    } catch (error) {
+      if (rootApplicationFailure(error)?.type === FailureType.PushFenceLost) outcome = 'fenced off';
+      else if (Context.current().cancellationSignal.aborted) outcome = 'cancelled';
+      throw error;
     } finally {
       // A POST that ended without an answer may still land: then the successor waits the fence's grace.
       if (!guarded.uncertain) await fence.release();
+      deps.logger.info('push attempt ended', { ...attemptLog, outcome, ...guarded.figures() });
     }
   }
 
   /** Reconciles and posts a chunk's items; without `guarded` (a dry run, or nothing to post) it only decides. */
   async function pushChunkItems(
     chunk: { run: SyncRunDoc; plan: SyncChunkPlanDoc; chunkId: string; chunkNo: number; pushable: boolean; ctx: LedgerContext },
-    guarded: { fence: ChunkFence; uncertain: boolean } | undefined,
+    guarded: GuardedAttempt | undefined,
   ): Promise<PushChunkResult> {
     const { run, plan, chunkId, ctx } = chunk;
     // What earlier syncs recorded came with the plan; what earlier attempts of this chunk recorded is read here.
@@ -207,7 +233,7 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       let processed = 0;
       try {
         await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
-          outcomes[planned.index] = await post(client, ctx, planned, pushed, guarded.fence, () => (guarded.uncertain = true));
+          outcomes[planned.index] = await post(client, ctx, planned, pushed, guarded);
           Context.current().heartbeat({ chunkNo: chunk.chunkNo, posted: ++processed, total: posts.length });
         });
       } finally {

@@ -54,7 +54,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
         errors: [{ field: 'period', reason: 'has no entries' }],
       });
     }
-    const outcome = await startPayrollSync({ db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue }, request);
+    const outcome = await startPayrollSync({ db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue, ...(deps.syncTuning ? { syncTuning: deps.syncTuning } : {}) }, request);
     if (!outcome.started) {
       throw new ApiProblem(409, 'Sync already running', {
         detail: `A sync of ${request.period} is already running for this company${outcome.runningSyncId ? ` (sync ${outcome.runningSyncId})` : ''}.`,

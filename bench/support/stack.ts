@@ -15,6 +15,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createSandboxAdmin, startSandbox, type RunningSandbox, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';
 import { createApiClient } from '../../dev/api-client.js';
+import type { SyncTuning } from '../../contracts/sync.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
@@ -24,6 +25,13 @@ export interface BenchStackOptions {
   /** Use this MongoDB-wire server instead of starting FerretDB through dev/stack.ts (the drill runs its own). */
   mongoUri?: string;
   log?: (line: string) => void;
+  /** Drills only: harsher timeouts for every sync the API starts (PayrollSyncInput.tuning). */
+  syncTuning?: SyncTuning;
+  /**
+   * Interactive work (connection tests, type lists) on the sync queue itself, as before it had a queue of its
+   * own: for the before/after of the connection-test latency bench. Workers must then get the same queue.
+   */
+  sharedQueue?: boolean;
 }
 
 const PLATFORM_BASE_URL = 'http://platform.bench';
@@ -64,14 +72,21 @@ export async function startBenchStack(opts: BenchStackOptions) {
     const config = {
       apiTokens: [apiToken],
       taskQueue,
-      interactiveTaskQueue: `${taskQueue}-interactive`,
+      interactiveTaskQueue: opts.sharedQueue ? taskQueue : `${taskQueue}-interactive`,
       temporalNamespace: stack.temporalNamespace,
       temporalUiUrl: 'http://temporal-ui.bench',
       maxBodyBytes: 16 * 1024 * 1024,
       connectionTestWaitMs: 20_000,
       platformBaseUrl: PLATFORM_BASE_URL,
     };
-    const app = createApp({ db, temporal, cipher, logger: createLogger({ level: 'warn', sink: (line) => opts.log?.(`[api] ${line}`) }), config });
+    const app = createApp({
+      db,
+      temporal,
+      cipher,
+      logger: createLogger({ level: 'warn', sink: (line) => opts.log?.(`[api] ${line}`) }),
+      config,
+      ...(opts.syncTuning ? { syncTuning: opts.syncTuning } : {}),
+    });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -89,13 +104,14 @@ export async function startBenchStack(opts: BenchStackOptions) {
     }
 
     /** Environment of a worker process (`node --import tsx worker.ts`) serving this stack. */
-    function workerEnv(overrides: { requestsPerMinute: number; logLevel?: string }): NodeJS.ProcessEnv {
+    function workerEnv(overrides: { requestsPerMinute: number; logLevel?: string; env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
       return {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         TEMPORAL_ADDRESS: stack.temporalAddress,
         TEMPORAL_NAMESPACE: stack.temporalNamespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_INTERACTIVE_TASK_QUEUE: config.interactiveTaskQueue,
         MONGODB_URI: stack.mongoUri,
         MONGODB_DB: dbName,
         CREDENTIALS_KEY: credentialsKey,
@@ -105,10 +121,11 @@ export async function startBenchStack(opts: BenchStackOptions) {
         SMTP_URL: stack.smtpUrl,
         PLATFORM_BASE_URL: PLATFORM_BASE_URL,
         LOG_LEVEL: overrides.logLevel ?? 'info',
+        ...overrides.env,
       };
     }
 
-    return { stack, sandbox, admin, db, dbName, temporal, taskQueue, apiUrl, api, apiExpect, workerEnv, close };
+    return { stack, sandbox, admin, db, dbName, temporal, taskQueue, interactiveTaskQueue: config.interactiveTaskQueue, apiUrl, api, apiExpect, workerEnv, close };
   } catch (error) {
     await close();
     throw error;

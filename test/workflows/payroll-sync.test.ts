@@ -1,5 +1,6 @@
 // payrollSync's own logic on a real Temporal dev server with fake activities: the order of its steps, the push
 // concurrency, dry runs, empty periods, failures, cancellation and the progress query.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -97,6 +98,22 @@ describe('payrollSync', () => {
       expect(fake.calls.every((c) => c.outcome === 'returned' && c.attempt === 1)).toBe(true);
       expect((await handle.describe()).typedSearchAttributes.get(SYNC_STATUS)).toBe('partially_failed');
     });
+  });
+
+  it('pushes run under a 30-minute start-to-close timeout, or under a drill\'s shorter one (input.tuning)', async () => {
+    const timeouts: number[] = [];
+    const fake = fakeActivities({
+      pushChunk: async () => {
+        timeouts.push(Context.current().info.startToCloseTimeoutMs);
+        return { items: ITEMS_PER_CHUNK, created: ITEMS_PER_CHUNK, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 };
+      },
+    });
+    await withWorker(env, fake.activities, async (taskQueue) => {
+      await (await startSync(taskQueue, syncInput())).result();
+      await (await startSync(taskQueue, syncInput({ tuning: { pushStartToCloseSeconds: 7 } }))).result();
+    });
+    const chunks = fake.inputsOf('pushChunk').length / 2;
+    expect(timeouts).toEqual([...Array<number>(chunks).fill(30 * 60_000), ...Array<number>(chunks).fill(7_000)]);
   });
 
   it('a dry run plans and "pushes" like a sync but sends no summary', async () => {
