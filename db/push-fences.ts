@@ -66,6 +66,20 @@ export async function releaseFence(db: Db, scope: string, generation: number): P
   await insertOnce(fences(db), [{ _id: `${scope}:${generation}:released`, scope, generation, released: true, at: new Date() }]);
 }
 
+/**
+ * Whether the newest attempt of every chunk of a sync released its fence, so that none of the sync's POSTs can still
+ * be on the wire (an older attempt's POSTs landed before its successor, which waited the grace, went on).
+ */
+export async function chunkFencesReleased(db: Db, syncId: string): Promise<boolean> {
+  const docs = await fences(db)
+    .find({ _id: { $gt: `chunk:${syncId}:`, $lt: `chunk:${syncId};` } })
+    .toArray();
+  const newest = new Map<string, number>();
+  for (const d of docs) if (!d.released) newest.set(d.scope, Math.max(newest.get(d.scope) ?? 0, d.generation));
+  const released = new Set(docs.filter((d) => d.released).map((d) => `${d.scope}:${d.generation}`));
+  return [...newest].every(([scope, generation]) => released.has(`${scope}:${generation}`));
+}
+
 /** Drops the fences of a finished sync's chunks (housekeeping: nothing reads them any more). */
 export async function forgetChunkFences(db: Db, syncId: string): Promise<void> {
   await fences(db).deleteMany({ _id: { $gt: `chunk:${syncId}:`, $lt: `chunk:${syncId};` } });

@@ -2,7 +2,8 @@
 import type { SyncCounts, SyncFailure, SyncStatus } from '../../contracts/sync.js';
 import { companyCollections } from '../../db/companies.js';
 import { iterateEntries } from '../../db/entry-sets.js';
-import { forgetChunkFences, periodScope, releaseFence } from '../../db/push-fences.js';
+import { ledgersOf, readChunkRecords } from '../../db/ledger.js';
+import { chunkFencesReleased, forgetChunkFences, periodScope, releaseFence } from '../../db/push-fences.js';
 import {
   idsOfSync,
   saveEntryResults,
@@ -15,6 +16,7 @@ import {
 } from '../../db/sync-runs.js';
 import { syncWorkCollections, type ItemOutcome, type SyncItem } from '../../db/sync-work.js';
 import type { PeriodEntry } from '../../payroll/entries.js';
+import type { ItemLedger } from '../../payroll/reconcile.js';
 import type { ActivityDeps } from '../deps.js';
 import { loadRun } from './sync-context.js';
 
@@ -35,25 +37,32 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
   const work = syncWorkCollections(deps.db);
   const { entryResults } = syncRunCollections(deps.db);
 
-  /** Per-entry results of pushed items, from the chunk outcomes (an unfinished chunk leaves its entries `pending`). */
+  /**
+   * Per-entry results of pushed items, from the chunk outcomes. A chunk that did not finish (the sync failed or was
+   * cancelled while it pushed) has no outcome: what its attempts recorded in the ledger tells which of its items
+   * this sync did post, and which POSTs were still unanswered; the rest stay `pending`.
+   */
   async function writeItemResults(run: SyncRunDoc): Promise<ItemOutcome[]> {
     if (!run.plan || run.plan.chunksTotal === 0) return [];
     const [plans, chunkResults] = await Promise.all([work.chunkPlans.find(idsOfSync(run._id)).toArray(), work.chunkResults.find(idsOfSync(run._id)).toArray()]);
     const outcomes = new Map(chunkResults.flatMap((result) => result.outcomes.map((o) => [o.itemKey, o] as const)));
-    const byItem = new Map<string, { item: SyncItem; outcome?: ItemOutcome }>();
+    const finished = new Set(chunkResults.map((result) => result.chunkNo));
+    const unfinished = run.dryRun ? [] : plans.filter((plan) => !finished.has(plan.chunkNo));
+    const recorded = ledgersOf((await Promise.all(unfinished.map((plan) => readChunkRecords(deps.db, run._id, plan.chunkNo)))).flat());
+    const byItem = new Map<string, ItemResultSource>();
     for (const plan of plans) {
       for (const item of plan.items) {
-        const outcome = outcomes.get(item.itemKey);
-        byItem.set(item.itemKey, { item, ...(outcome ? { outcome } : {}) });
+        const outcome = outcomes.get(item.itemKey) ?? outcomeFromLedger(run._id, item, recorded.get(item.itemKey));
+        byItem.set(item.itemKey, { item, ...(outcome ? { outcome } : {}), inFlight: recorded.get(item.itemKey)?.pending?.syncId === run._id });
       }
     }
     if (byItem.size === 0 || !run.entrySetId) return [];
-    const itemOfEntry = new Map<number, { item: SyncItem; outcome?: ItemOutcome }>();
+    const itemOfEntry = new Map<number, ItemResultSource>();
     for (const value of byItem.values()) for (const index of value.item.entryIndexes) itemOfEntry.set(index, value);
     const results: SyncEntryResultDoc[] = [];
     for await (const entry of iterateEntries(deps.db, run.entrySetId, run.entryChunkCount ?? 0)) {
       const owner = itemOfEntry.get(entry.index);
-      if (owner) results.push(resultOf(run, entry, owner.item, owner.outcome));
+      if (owner) results.push(resultOf(run, entry, owner));
     }
     await saveEntryResults(deps.db, results);
     return [...byItem.values()].map((v) => v.outcome).filter((o): o is ItemOutcome => o !== undefined);
@@ -125,8 +134,9 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
       totals: [...totals.values()].sort((a, b) => a.benefitKey.localeCompare(b.benefitKey)),
       ...(input.failure ? { failure: input.failure } : {}),
     });
-    // Every chunk of this sync has stopped (the workflow awaits them): the next sync of the period need not wait.
-    if (run.periodFence) {
+    // Every chunk of this sync has stopped (the workflow awaits them). Unless one stopped with a POST unanswered
+    // (it may still land), the next sync of the period need not wait; otherwise it waits the fence's grace.
+    if (run.periodFence && (await chunkFencesReleased(deps.db, run._id))) {
       await releaseFence(deps.db, periodScope(run.companyId, run.period), run.periodFence.generation);
       await forgetChunkFences(deps.db, run._id);
     }
@@ -135,14 +145,39 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
   }
 }
 
-function resultOf(run: SyncRunDoc, entry: PeriodEntry, item: SyncItem, outcome: ItemOutcome | undefined): SyncEntryResultDoc {
+interface ItemResultSource {
+  item: SyncItem;
+  outcome?: ItemOutcome;
+  /** No outcome, and this sync's POST of the item had no answer when it stopped: it may be in Personio. */
+  inFlight: boolean;
+}
+
+/** What this sync's ledger records say of an item its chunk did not finish: posted (and Personio's ids), or nothing. */
+function outcomeFromLedger(syncId: string, item: SyncItem, recorded: ItemLedger | undefined): ItemOutcome | undefined {
+  const own = recorded?.pushed.filter((p) => p.syncId === syncId) ?? [];
+  const newest = own.at(-1);
+  if (!newest) return undefined;
+  const before = item.ledger?.pushed ?? [];
+  return {
+    itemKey: item.itemKey,
+    status: newest.seq === 0 ? 'created' : 'correction_created',
+    pushedBeforeCents: before.reduce((sum, p) => sum + p.amountCents, 0),
+    personioCompensationIds: [...before, ...own].map((p) => p.personioCompensationId),
+  };
+}
+
+const NOT_PUSHED = 'The sync ended before this compensation was pushed; retry the sync.';
+const IN_FLIGHT = 'The sync ended while this compensation was being pushed, without an answer from Personio: it may be there. Retrying the sync checks Personio first and posts it only if it is missing.';
+
+function resultOf(run: SyncRunDoc, entry: PeriodEntry, source: ItemResultSource): SyncEntryResultDoc {
+  const { item, outcome } = source;
   return {
     _id: `${run._id}:${entry.index}`,
     syncId: run._id,
     companyId: run.companyId,
     ...entry,
     status: outcome?.status ?? 'pending',
-    ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: 'The sync ended before this compensation was pushed; retry the sync.' }),
+    ...(outcome?.reason ? { reason: outcome.reason } : outcome ? {} : { reason: source.inFlight ? IN_FLIGHT : NOT_PUSHED }),
     ...(outcome?.errorKind ? { errorKind: outcome.errorKind } : {}),
     ...(outcome?.missingScope ? { missingScope: outcome.missingScope } : {}),
     ...(outcome?.status === 'needs_manual_correction' ? { heldCents: outcome.pushedBeforeCents ?? 0, dueCents: item.amountCents } : {}),

@@ -4,7 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
-import { compensationsOf, createScenario, expectExactlyOnce, runSync } from '../support/payroll-scenario.js';
+import { compensationsOf, createScenario, expectExactlyOnce, runSync, startSync, waitForSync } from '../support/payroll-scenario.js';
+import { failChunkForGood } from '../../dev/drill-injections.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const RETRY = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 200, budgetMs: 30_000, minRateLimitDelayMs: 20, rateLimitWindowMs: 500 };
 
@@ -50,6 +52,46 @@ describe('exactly once under faults', () => {
     const faults = await h.admin.listFaults();
     expect(faults.reduce((sum, f) => sum + f.applied, 0)).toBeGreaterThan(20);
     expect(sync.status).toBe('succeeded');
+    await expectExactlyOnce(h, s);
+  });
+
+  it('a chunk that fails for good mid-push stops its siblings before the sync reports failed; the export log shows what they posted; the retry completes exactly once', async () => {
+    const s = await createScenario(h, { employees: 200 }); // 600 items: 4 chunks of 150, pushed at once
+    // Slow POSTs (~19 s per chunk), so that the siblings are still pushing when chunk 1 fails.
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'latency', latencyMs: 1_000 });
+    const started = await startSync(h, s);
+    for (const deadline = Date.now() + 30_000; (await compensationsOf(h, s.persons)).length < 8; ) {
+      if (Date.now() > deadline) throw new Error('the sync did not start pushing within 30 s');
+      await sleep(100);
+    }
+    const injected = await failChunkForGood(h.db, { syncId: started.syncId, companyId: s.companyId, chunkNo: 1 });
+
+    const failed = await waitForSync(h, s, started, '?resultsLimit=1&resultStatus=created');
+    const heldAtClose = (await compensationsOf(h, s.persons)).length;
+    const postsAtClose = (await h.admin.listRequests({ method: 'POST', path: '/v2/compensations' })).length;
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.type).toBe('NoPersonioCredentials');
+    expect(heldAtClose).toBeGreaterThan(8);
+    expect(heldAtClose).toBeLessThan(600); // the siblings were stopped mid-chunk
+    // What the stopped chunks posted is in the export log as created; only POSTs cut off without an answer (at most
+    // 8 per chunk) may be held although the log could not know it.
+    const created = Number(failed.counts?.compensationsCreated);
+    expect(created).toBe(failed.results.total);
+    expect(created).toBeGreaterThan(0);
+    expect(heldAtClose - created).toBeGreaterThanOrEqual(0);
+    expect(heldAtClose - created).toBeLessThanOrEqual(4 * 8);
+    expect(failed.counts?.entriesPending).toBe(600 - created);
+    // Nothing of the failed sync posts any more.
+    await sleep(4_000);
+    expect((await h.admin.listRequests({ method: 'POST', path: '/v2/compensations' })).length).toBe(postsAtClose);
+
+    await h.admin.clearFaults();
+    await injected.restore();
+    const retry = await h.apiAs(syncStartedSchema, 'POST', `/v1/companies/${s.companyId}/payroll-syncs/${failed.syncId}/retry`);
+    expect(retry.status).toBe(202);
+    const second = await waitForSync(h, s, retry.json);
+    expect(second.status).toBe('succeeded');
+    expect(Number(second.counts?.compensationsCreated) + Number(second.counts?.alreadyPresent)).toBe(600);
     await expectExactlyOnce(h, s);
   });
 
