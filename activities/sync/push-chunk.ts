@@ -1,6 +1,5 @@
 // Pushes one chunk of compensation items to Personio, exactly once, through the ledger:
 // reconcile whatever is not known as pushed, then post only what is missing (an original or a correction).
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureType, rootApplicationFailure } from '../../contracts/failures.js';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { itemLedger, ledgersOf, readChunkRecords, readPeriodLedgers, recordPending, recordPushed, type LedgerContext, type PushedFact } from '../../db/ledger.js';
@@ -12,7 +11,8 @@ import { isPersonioError, type PersonioClient, type PersonioCompensation } from 
 import type { ActivityDeps } from '../deps.js';
 import { personioClientFor } from '../personio-access.js';
 import { periodScope, takeFence } from '../../db/push-fences.js';
-import { enterChunkFence, type ChunkFence } from './chunk-fence.js';
+import { enterChunkFence, fenceGraceMs, type ChunkFence } from './chunk-fence.js';
+import { abortableSleep } from '../../personio/abort.js';
 import { forEachLimited, loadRun } from './sync-context.js';
 
 /** Parallel POSTs within one chunk; the per-credential rate limiter paces them. */
@@ -52,10 +52,19 @@ interface PlannedPost {
   knownIds: string[];
 }
 
+interface UnansweredPost {
+  planned: PlannedPost;
+  error: unknown;
+  /** When its last send began (a POST may land up to the fence's grace after it). */
+  sentAtMs: number;
+}
+
 /** One attempt's posting under its chunk fence, and what it sent (for the attempt's log line). */
 class GuardedAttempt {
-  /** A POST ended without an answer: it may still land. */
+  /** A POST ended without an answer and was not settled: it may still land. */
   uncertain = false;
+  /** POSTs that ended without an answer, waiting for settleUnanswered. */
+  readonly unanswered: UnansweredPost[] = [];
   private sent = 0;
   private firstPostAt: Date | undefined;
   private lastPostAt: Date | undefined;
@@ -79,54 +88,79 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   const work = syncWorkCollections(deps.db);
   const pushTiming = { requestTimeoutMs: deps.push?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
 
+  const outcomeOfPost = (planned: PlannedPost, pushed: PushedFact[], personioCompensationId: string, actualCents: number, reconciled: boolean): ItemOutcome => {
+    const { item, seq } = planned;
+    pushed.push({ item, seq, amountCents: actualCents, personioCompensationId, ...(reconciled ? { reconciled } : {}) });
+    return {
+      itemKey: item.itemKey,
+      status: seq === 0 ? 'created' : 'correction_created',
+      pushedBeforeCents: planned.pushedBeforeCents,
+      personioCompensationIds: [...planned.knownIds, personioCompensationId],
+    };
+  };
+
   /**
-   * Posts one compensation through the fence; a lost answer is reconciled in place (look first, then post again).
-   * `onUncertain` is told when a POST ended without an answer (it may land later).
+   * Posts one compensation through the fence. Answers the outcome, or `undefined` when the POST ended without an
+   * answer (it may have been stored, or may still be): the item then waits in `guarded.unanswered` for settleUnanswered.
    */
-  async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[], guarded: GuardedAttempt): Promise<ItemOutcome> {
+  async function post(client: PersonioClient, ctx: LedgerContext, planned: PlannedPost, pushed: PushedFact[], guarded: GuardedAttempt): Promise<ItemOutcome | undefined> {
     const { item, seq, amountCents } = planned;
     const comment = compensationComment({ benefitNames: item.benefitNames, period: ctx.period, marker: markerOf(item.itemKey, seq), correction: seq > 0 });
-    const claimed = new Set(planned.knownIds);
-    const pushedOutcome = (personioCompensationId: string, reconciled: boolean, actualCents: number): ItemOutcome => {
-      pushed.push({ item, seq, amountCents: actualCents, personioCompensationId, ...(reconciled ? { reconciled } : {}) });
-      return {
-        itemKey: item.itemKey,
-        status: seq === 0 ? 'created' : 'correction_created',
-        pushedBeforeCents: planned.pushedBeforeCents,
-        personioCompensationIds: [...planned.knownIds, personioCompensationId],
-      };
+    // An attempt Temporal has given up on (timed out, cancelled) must not post any more.
+    Context.current().cancellationSignal.throwIfAborted();
+    let sentAtMs = 0;
+    const beforeSend = async () => {
+      await guarded.beforePost();
+      sentAtMs = Date.now();
     };
-    for (let attempt = 1; ; attempt++) {
-      // An attempt Temporal has given up on (timed out, cancelled) must not post any more.
-      Context.current().cancellationSignal.throwIfAborted();
-      try {
-        const created = await client.createCompensation(
-          { personId: item.personId, typeId: item.compensationTypeId, amountCents, currency: item.currency, effectiveFrom: item.effectiveFrom, comment },
-          { beforeSend: () => guarded.beforePost() },
-        );
-        return pushedOutcome(created.id, false, amountCents);
-      } catch (error) {
-        if (!isPersonioError(error) || error.commitUnknown) guarded.uncertain = true;
-        if (isPersonioError(error) && !error.retryable) {
-          // Refused (validation, permission, unknown person or type): nothing was stored in Personio.
-          return {
-            itemKey: item.itemKey,
-            status: 'failed',
-            reason: error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message,
-            errorKind: error.kind,
-            ...(error.missingScope ? { missingScope: error.missingScope } : {}),
-            pushedBeforeCents: planned.pushedBeforeCents,
-            personioCompensationIds: planned.knownIds,
-          };
-        }
-        if (!isPersonioError(error) || !error.commitUnknown || attempt >= INLINE_RECONCILE_ATTEMPTS) throw error;
-        // The POST may have been stored although no answer came back: look before posting again.
-        await sleep(Math.min(250 * 2 ** attempt, 4_000));
-        const held = await client.listCompensations({ period: ctx.period, personIds: [item.personId] });
-        const found = findOwnPost(candidatesFor(item, held), item.itemKey, seq, amountCents, claimed);
-        if (found) return pushedOutcome(found.id, true, found.amountCents);
+    try {
+      const created = await client.createCompensation(
+        { personId: item.personId, typeId: item.compensationTypeId, amountCents, currency: item.currency, effectiveFrom: item.effectiveFrom, comment },
+        { beforeSend },
+      );
+      return outcomeOfPost(planned, pushed, created.id, amountCents, false);
+    } catch (error) {
+      if (rootApplicationFailure(error)?.type === FailureType.PushFenceLost) throw error; // stopped before sending
+      if (isPersonioError(error) && !error.retryable) {
+        // Refused (validation, permission, unknown person or type): nothing was stored in Personio.
+        return {
+          itemKey: item.itemKey,
+          status: 'failed',
+          reason: error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message,
+          errorKind: error.kind,
+          ...(error.missingScope ? { missingScope: error.missingScope } : {}),
+          pushedBeforeCents: planned.pushedBeforeCents,
+          personioCompensationIds: planned.knownIds,
+        };
       }
+      // Sent, and no answer: it may be stored already, or be stored later (a POST Personio is still working on).
+      guarded.uncertain = true;
+      if (!isPersonioError(error) || !error.commitUnknown) throw error;
+      guarded.unanswered.push({ planned, error, sentAtMs });
+      return undefined;
     }
+  }
+
+  /**
+   * The POSTs that ended without an answer, settled in place: once none of them can still land (the fence's grace
+   * after the last one was sent), one listing of their persons tells which were stored; the others are posted
+   * again — a few rounds, then the attempt fails and its successor reconciles from the ledger's pending records.
+   */
+  async function settleUnanswered(client: PersonioClient, ctx: LedgerContext, outcomes: ItemOutcome[], pushed: PushedFact[], guarded: GuardedAttempt): Promise<void> {
+    const signal = Context.current().cancellationSignal;
+    for (let round = 1; guarded.unanswered.length > 0; round++) {
+      const waiting = guarded.unanswered.splice(0);
+      if (round > INLINE_RECONCILE_ATTEMPTS) throw (waiting[0] as UnansweredPost).error;
+      await abortableSleep(Math.max(...waiting.map((w) => w.sentAtMs)) + fenceGraceMs(pushTiming) - Date.now(), signal);
+      const held = await client.listCompensations({ period: ctx.period, personIds: [...new Set(waiting.map((w) => w.planned.item.personId))] });
+      await forEachLimited(waiting, POSTS_IN_FLIGHT, async ({ planned }) => {
+        const found = findOwnPost(candidatesFor(planned.item, held), planned.item.itemKey, planned.seq, planned.amountCents, new Set(planned.knownIds));
+        const outcome = found ? outcomeOfPost(planned, pushed, found.id, found.amountCents, true) : await post(client, ctx, planned, pushed, guarded);
+        if (outcome) outcomes[planned.index] = outcome;
+      });
+    }
+    // Every POST of this attempt was answered or found: nothing of it can still land.
+    guarded.uncertain = false;
   }
 
   /** Decides one item from its ledger and Personio's listing (payroll/reconcile.ts): an outcome now, or a post to make. */
@@ -233,9 +267,11 @@ export function createPushChunkActivity(deps: ActivityDeps) {
       let processed = 0;
       try {
         await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
-          outcomes[planned.index] = await post(client, ctx, planned, pushed, guarded);
+          const outcome = await post(client, ctx, planned, pushed, guarded);
+          if (outcome) outcomes[planned.index] = outcome;
           Context.current().heartbeat({ chunkNo: chunk.chunkNo, posted: ++processed, total: posts.length });
         });
+        await settleUnanswered(client, ctx, outcomes, pushed, guarded);
       } finally {
         await recordPushed(deps.db, ctx, pushed);
       }

@@ -2,7 +2,7 @@
 // rate-limit and outage storms, and a retry of a run that partially failed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { HARNESS_REQUEST_TIMEOUT_MS, startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import { compensationsOf, createScenario, expectExactlyOnce, runSync, startSync, waitForSync } from '../support/payroll-scenario.js';
 import { failChunkForGood } from '../../dev/drill-injections.js';
@@ -92,6 +92,16 @@ describe('exactly once under faults', () => {
     const second = await waitForSync(h, s, retry.json);
     expect(second.status).toBe('succeeded');
     expect(Number(second.counts?.compensationsCreated) + Number(second.counts?.alreadyPresent)).toBe(600);
+    await expectExactlyOnce(h, s);
+  });
+
+  it('a POST that outlives the request timeout and lands afterwards is not posted a second time', async () => {
+    const s = await createScenario(h, { employees: 4, benefits: 1 });
+    // Personio takes longer than the client waits (HARNESS_REQUEST_TIMEOUT_MS), and stores the compensation anyway.
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'latency', latencyMs: HARNESS_REQUEST_TIMEOUT_MS + 1_500, count: 2 });
+    const sync = await runSync(h, s);
+    expect(sync.status).toBe('succeeded');
+    await sleep(2_000); // the last slow POST has landed
     await expectExactlyOnce(h, s);
   });
 
