@@ -88,6 +88,24 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   const work = syncWorkCollections(deps.db);
   const pushTiming = { requestTimeoutMs: deps.push?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
 
+  /**
+   * Pending records in growing waves (POSTS_IN_FLIGHT posts, then twice as many each time), each written before the
+   * first POST of its wave: a few documents per chunk, and a successor of an attempt that died knows which items it
+   * may have posted (those wait for its POSTs to land) and which it never reached (those go at once).
+   */
+  function pendingWaves(ctx: LedgerContext, posts: PlannedPost[]): (planned: PlannedPost) => Promise<void> {
+    const waves: { end: number; written?: Promise<void> }[] = [];
+    for (let start = 0, size = POSTS_IN_FLIGHT; start < posts.length; start += size, size *= 2) waves.push({ end: Math.min(posts.length, start + size) });
+    const position = new Map(posts.map((p, k) => [p, k]));
+    return (planned) => {
+      const k = position.get(planned) as number;
+      const w = waves.findIndex((wave) => k < wave.end);
+      const wave = waves[w] as (typeof waves)[number];
+      wave.written ??= recordPending(deps.db, ctx, posts.slice(w === 0 ? 0 : (waves[w - 1] as (typeof waves)[number]).end, wave.end));
+      return wave.written;
+    };
+  }
+
   const outcomeOfPost = (planned: PlannedPost, pushed: PushedFact[], personioCompensationId: string, actualCents: number, reconciled: boolean): ItemOutcome => {
     const { item, seq } = planned;
     pushed.push({ item, seq, amountCents: actualCents, personioCompensationId, ...(reconciled ? { reconciled } : {}) });
@@ -228,54 +246,79 @@ export function createPushChunkActivity(deps: ActivityDeps) {
     }
   }
 
-  /** Reconciles and posts a chunk's items; without `guarded` (a dry run, or nothing to post) it only decides. */
+  /**
+   * Reconciles and posts a chunk's items; without `guarded` (a dry run, or nothing to post) it only decides.
+   * Items an earlier attempt of the chunk may have posted without an answer wait until those POSTs have landed
+   * (fence.settledAt); the others go first.
+   */
   async function pushChunkItems(
     chunk: { run: SyncRunDoc; plan: SyncChunkPlanDoc; chunkId: string; chunkNo: number; pushable: boolean; ctx: LedgerContext },
     guarded: GuardedAttempt | undefined,
   ): Promise<PushChunkResult> {
     const { run, plan, chunkId, ctx } = chunk;
-    // What earlier syncs recorded came with the plan; what earlier attempts of this chunk recorded is read here.
+    const signal = Context.current().cancellationSignal;
+    const fence = guarded?.fence;
+    // What earlier syncs recorded came with the plan; what earlier attempts of this chunk recorded is read here,
+    // once a predecessor that did not release can add no more.
+    const readOwnRecords = async () => {
+      if (!fence?.hadPredecessor) return new Map<string, ItemLedger>();
+      await abortableSleep(fence.recordsCompleteAt - Date.now(), signal);
+      return ledgersOf(await readChunkRecords(deps.db, run._id, chunk.chunkNo));
+    };
     const [ownRecords, periodNow, client] = await Promise.all([
-      guarded?.fence.hadPredecessor ? readChunkRecords(deps.db, run._id, chunk.chunkNo).then(ledgersOf) : new Map<string, ItemLedger>(),
-      guarded?.fence.periodTakenOver ? readPeriodLedgers(deps.db, run.companyId, run.period) : undefined,
+      readOwnRecords(),
+      fence?.periodTakenOver ? readPeriodLedgers(deps.db, run.companyId, run.period) : undefined,
       chunk.pushable ? personioClientFor(deps, run.companyId, 'sync') : undefined,
     ]);
     const ledgers = plan.items.map((item) => itemLedger(periodNow ? periodNow.get(item.itemKey) : item.ledger, ownRecords, item.itemKey));
-    const toReconcile = plan.items.filter((item, i) => !item.typeWouldBeCreated && needsReconciliation(ledgers[i] as ItemLedger));
-    const listing = new Map<string, PersonioCompensation[]>();
-    if (client && toReconcile.length > 0) {
-      const personIds = [...new Set(toReconcile.map((item) => item.personId))];
-      const compensations = await client.listCompensations({ period: run.period, personIds });
-      for (const personId of personIds) listing.set(personId, []);
-      for (const comp of compensations) listing.get(comp.personId)?.push(comp);
-    }
+    const unsettled = (index: number) => ownRecords.get((plan.items[index] as SyncItem).itemKey)?.pending !== undefined;
+    const indexes = plan.items.map((_, index) => index);
 
     const outcomes: ItemOutcome[] = new Array(plan.items.length);
-    const reconciledFacts: PushedFact[] = [];
-    const posts: PlannedPost[] = [];
-    plan.items.forEach((item, index) => {
-      const decided = decide(run, index, item, ledgers[index] as ItemLedger, listing.get(item.personId), reconciledFacts);
-      if ('seq' in decided) posts.push(decided);
-      else outcomes[index] = decided;
-    });
-
-    if (client && guarded) {
-      await recordPushed(deps.db, ctx, reconciledFacts);
-      // Durable before the first POST: a lost answer is then always reconciled, never posted blind.
-      await recordPending(deps.db, ctx, posts);
-      const pushed: PushedFact[] = [];
-      let processed = 0;
-      try {
-        await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
-          const outcome = await post(client, ctx, planned, pushed, guarded);
-          if (outcome) outcomes[planned.index] = outcome;
-          Context.current().heartbeat({ chunkNo: chunk.chunkNo, posted: ++processed, total: posts.length });
-        });
-        await settleUnanswered(client, ctx, outcomes, pushed, guarded);
-      } finally {
-        await recordPushed(deps.db, ctx, pushed);
-      }
+    const pushed: PushedFact[] = [];
+    const posted = { count: 0, total: 0 };
+    try {
+      await decideAndPost(indexes.filter((i) => !unsettled(i)));
+      const rest = indexes.filter(unsettled);
+      if (rest.length > 0 && fence) await abortableSleep(fence.settledAt - Date.now(), signal);
+      await decideAndPost(rest);
+      if (client && guarded) await settleUnanswered(client, ctx, outcomes, pushed, guarded);
+    } finally {
+      if (guarded) await recordPushed(deps.db, ctx, pushed);
     }
+
+    /** Lists Personio for the items that need it, decides each item, and posts what is missing. */
+    async function decideAndPost(batch: number[]): Promise<void> {
+      if (batch.length === 0) return;
+      const toReconcile = batch.map((i) => plan.items[i] as SyncItem).filter((item, k) => !item.typeWouldBeCreated && needsReconciliation(ledgers[batch[k] as number] as ItemLedger));
+      const listing = new Map<string, PersonioCompensation[]>();
+      if (client && toReconcile.length > 0) {
+        const personIds = [...new Set(toReconcile.map((item) => item.personId))];
+        const compensations = await client.listCompensations({ period: run.period, personIds });
+        for (const personId of personIds) listing.set(personId, []);
+        for (const comp of compensations) listing.get(comp.personId)?.push(comp);
+      }
+      const reconciledFacts: PushedFact[] = [];
+      const posts: PlannedPost[] = [];
+      for (const index of batch) {
+        const item = plan.items[index] as SyncItem;
+        const decided = decide(run, index, item, ledgers[index] as ItemLedger, listing.get(item.personId), reconciledFacts);
+        if ('seq' in decided) posts.push(decided);
+        else outcomes[index] = decided;
+      }
+      if (!client || !guarded) return;
+      await recordPushed(deps.db, ctx, reconciledFacts);
+      posted.total += posts.length;
+      const pendingBefore = pendingWaves(ctx, posts);
+      await forEachLimited(posts, POSTS_IN_FLIGHT, async (planned) => {
+        // Durable before the POST: a lost answer is then always reconciled, never posted blind.
+        await pendingBefore(planned);
+        const outcome = await post(client, ctx, planned, pushed, guarded);
+        if (outcome) outcomes[planned.index] = outcome;
+        Context.current().heartbeat({ chunkNo: chunk.chunkNo, posted: ++posted.count, total: posted.total });
+      });
+    }
+
     // Written once, at the end: a retried attempt redoes the chunk, and the ledger makes the redo safe.
     await saveChunkResult(deps.db, { _id: chunkId, syncId: run._id, chunkNo: chunk.chunkNo, outcomes, completedAt: new Date() });
     return summarize(outcomes);
