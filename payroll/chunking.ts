@@ -11,10 +11,12 @@ export const MAX_CHUNK_ITEMS = 200;
 /** Below this many items per chunk, splitting further for parallelism costs more than it gains. */
 export const MIN_CHUNK_ITEMS = 25;
 /**
- * How long a chunk should take at the credential's pace: well inside pushChunk's 30-minute start-to-close timeout,
- * even with other syncs of the company sharing the credential's limit.
+ * How long a chunk should take at the credential's pace. Far inside pushChunk's 30-minute start-to-close timeout,
+ * even with other syncs of the company sharing the credential's limit; and short, because a chunk whose worker dies
+ * stands still for about a minute (the heartbeat timeout, then the fence's grace): with chunks of about that length,
+ * the other pushers keep the limit busy meanwhile instead of finishing and leaving the stalled chunk last and alone.
  */
-export const TARGET_CHUNK_MINUTES = 5;
+export const TARGET_CHUNK_MINUTES = 1;
 
 /** Most items a chunk may hold so that it takes about TARGET_CHUNK_MINUTES at `requestsPerMinute` (one POST each). */
 export function maxChunkItemsFor(requestsPerMinute: number | undefined): number {

@@ -32,11 +32,14 @@ describe('push chunk sizes', () => {
     }
   });
 
-  it('stay small enough under a low rate limit to finish in about five minutes', () => {
-    // 60 requests/min for the credential, 4 chunks at once: 15 POSTs a minute each, 75 in five minutes.
-    expect(maxChunkItemsFor(60)).toBe(75);
-    expect(Math.max(...Array.from({ length: 10 }, (_, k) => chunkSizeFor(1_000 + k * 97, 60)))).toBeLessThanOrEqual(75);
-    expect(maxChunkItemsFor(300)).toBe(MAX_CHUNK_ITEMS);
+  it('stay small enough under a rate limit to finish in about a minute', () => {
+    // 60 requests/min for the credential, 4 chunks at once: 15 POSTs a minute each.
+    expect(maxChunkItemsFor(60)).toBe(15);
+    expect(Math.max(...Array.from({ length: 10 }, (_, k) => chunkSizeFor(1_000 + k * 97, 60)))).toBeLessThanOrEqual(15);
+    // 150/min (the drill's limit): 37 a chunk; 400 items make 12 chunks, so 8 are left when one stalls.
+    expect(maxChunkItemsFor(150)).toBe(37);
+    expect(Math.ceil(400 / chunkSizeFor(400, 150))).toBe(12);
+    expect(maxChunkItemsFor(800)).toBe(MAX_CHUNK_ITEMS);
     expect(maxChunkItemsFor(undefined)).toBe(MAX_CHUNK_ITEMS);
   });
 });
