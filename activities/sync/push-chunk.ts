@@ -160,20 +160,31 @@ export function createPushChunkActivity(deps: ActivityDeps) {
   }
 
   /**
-   * The POSTs that ended without an answer, settled in place: once none of them can still land (the fence's grace
-   * after the last one was sent), one listing of their persons tells which were stored; the others are posted
-   * again — a few rounds, then the attempt fails and its successor reconciles from the ledger's pending records.
+   * The POSTs that ended without an answer, settled in place. Most were stored before their answer got lost: a
+   * listing right away finds them, and a found POST is settled (this attempt sends an item again only after its
+   * previous POST can have landed, so none is still on its way). The others may still be on their way: they are
+   * listed again once they can have landed (the fence's grace after their send), and only what is still missing is
+   * posted again — a few rounds, then the attempt fails and its successor reconciles from the pending records.
    */
   async function settleUnanswered(client: PersonioClient, ctx: LedgerContext, outcomes: ItemOutcome[], pushed: PushedFact[], guarded: GuardedAttempt): Promise<void> {
     const signal = Context.current().cancellationSignal;
+    const findStored = async (posts: UnansweredPost[]): Promise<UnansweredPost[]> => {
+      const held = await client.listCompensations({ period: ctx.period, personIds: [...new Set(posts.map((w) => w.planned.item.personId))] });
+      return posts.filter(({ planned }) => {
+        const found = findOwnPost(candidatesFor(planned.item, held), planned.item.itemKey, planned.seq, planned.amountCents, new Set(planned.knownIds));
+        if (found) outcomes[planned.index] = outcomeOfPost(planned, pushed, found.id, found.amountCents, true);
+        return !found;
+      });
+    };
     for (let round = 1; guarded.unanswered.length > 0; round++) {
       const waiting = guarded.unanswered.splice(0);
       if (round > INLINE_RECONCILE_ATTEMPTS) throw (waiting[0] as UnansweredPost).error;
-      await abortableSleep(Math.max(...waiting.map((w) => w.sentAtMs)) + fenceGraceMs(pushTiming) - Date.now(), signal);
-      const held = await client.listCompensations({ period: ctx.period, personIds: [...new Set(waiting.map((w) => w.planned.item.personId))] });
-      await forEachLimited(waiting, POSTS_IN_FLIGHT, async ({ planned }) => {
-        const found = findOwnPost(candidatesFor(planned.item, held), planned.item.itemKey, planned.seq, planned.amountCents, new Set(planned.knownIds));
-        const outcome = found ? outcomeOfPost(planned, pushed, found.id, found.amountCents, true) : await post(client, ctx, planned, pushed, guarded);
+      const notYet = await findStored(waiting);
+      if (notYet.length === 0) continue;
+      await abortableSleep(Math.max(...notYet.map((w) => w.sentAtMs)) + fenceGraceMs(pushTiming) - Date.now(), signal);
+      const missing = await findStored(notYet);
+      await forEachLimited(missing, POSTS_IN_FLIGHT, async ({ planned }) => {
+        const outcome = await post(client, ctx, planned, pushed, guarded);
         if (outcome) outcomes[planned.index] = outcome;
       });
     }
