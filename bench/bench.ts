@@ -1,11 +1,13 @@
 // `npm run bench`: the payroll sync through the real stack against the Personio sandbox, next to a naive
 // loop over the same Personio client, plus a short run under a sandbox rate limit. Prints a Markdown report.
 //
-//   npm run bench                                  # 1,000 and 10,000 entries, baseline, rate-limit run
-//   npm run bench -- --quick                       # 200 entries and a ~30 s rate-limit run
+//   npm run bench                                  # 1,000, 10,000 and 50,000 entries, baseline, rate limit, queue latency
+//   npm run bench -- --quick                       # 200 entries, a ~30 s rate-limit run, one queue-latency pair
 //   npm run bench -- --sizes 1000,10000 --rate-limit-entries 1000 --rate-limit-rpm 600 --json out.json
 //
-// Options: --sizes a,b (entries; 2 benefits per employee), --quick, --no-baseline, --no-rate-limit,
+// Options: --sizes a,b (entries; 2 benefits per employee), --quick, --no-baseline, --baseline-max n (the naive
+// loop runs for sizes up to n, default 10000), --no-rate-limit, --no-queue-latency (the connection-test latency
+// while syncs push, with interactive work on its own queue and on the sync queue),
 // --rate-limit-rpm n (default 600), --rate-limit-entries n (default 1000), --concurrency n (baseline POSTs
 // in flight, default 32 = the workflow's 4 push activities × 8 POSTs each), --wait-quiet minutes (default 10;
 // 0 = do not wait), --latency-ms n (sandbox latency on every request of the size runs, default 0), --json path
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { temporal } from '@temporalio/proto';
 import { valueToCents } from '../personio/index.js';
 import type { BaselineJob, BaselineResult } from './naive-baseline.js';
+import { queueLatencyTable, runQueueLatency, type QueueLatencyRun } from './queue-latency.js';
 import { cpuSecondsOf, describeLoad, loadSnapshot, machineInfo, processName, waitForQuiet, type LoadSnapshot, type MachineInfo } from './support/machine.js';
 import { processMemory, resetPeakRss, spawnWorker } from './support/processes.js';
 import { RequestCollector, ratePacing, requestFigures, type RatePacing, type RequestFigures } from './support/requests.js';
@@ -39,6 +42,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
     'no-rate-limit': { type: 'boolean', default: false },
+    'baseline-max': { type: 'string' },
+    'no-queue-latency': { type: 'boolean', default: false },
     'rate-limit-rpm': { type: 'string' },
     'rate-limit-entries': { type: 'string' },
     concurrency: { type: 'string' },
@@ -52,7 +57,8 @@ const { values: args } = parseArgs({
 const BENEFITS_PER_EMPLOYEE = 2;
 /** The worker's own budget for the throughput runs: high enough never to pace them. */
 const UNLIMITED_RPM = 600_000;
-const sizes = (args.sizes ?? (args.quick ? '200' : '1000,10000')).split(',').map((s) => Number(s.trim()));
+const sizes = (args.sizes ?? (args.quick ? '200' : '1000,10000,50000')).split(',').map((s) => Number(s.trim()));
+const baselineMax = Number(args['baseline-max'] ?? 10_000);
 if (sizes.some((n) => !Number.isInteger(n) || n < BENEFITS_PER_EMPLOYEE || n % BENEFITS_PER_EMPLOYEE !== 0)) {
   throw new Error(`--sizes must be even entry counts (${BENEFITS_PER_EMPLOYEE} benefits per employee)`);
 }
@@ -326,6 +332,13 @@ function sizeTable(p: ProductRun, b: BaselineRun | undefined): string {
       `≤ 0.2: ${mark(readsPer <= 0.2)}`,
     ],
     ['token requests', String(p.requests.token), b ? String(b.requests.token) : '—', '', ''],
+    [
+      'the same period again (s)',
+      p.rerun ? `${f(p.rerun.seconds)} = ${ratio(p.rerun.seconds, p.seconds)} the first sync` : '—',
+      '—',
+      '',
+      p.rerun ? `≤ the first sync: ${mark(p.rerun.seconds <= p.seconds)}` : '',
+    ],
     ['Temporal history events per sync', `${p.historyEvents} (${f(p.historyKiB, 0)} KiB)`, '—', '', ''],
     [
       'peak memory during the run (VmHWM, MiB)',
@@ -426,19 +439,30 @@ async function main(): Promise<number> {
   const h = await startBenchStack({ dataDir });
   const runs: { product: ProductRun; baseline?: BaselineRun }[] = [];
   let rate: ProductRun | undefined;
+  const queueRuns: QueueLatencyRun[] = [];
   try {
     for (const entries of sizes) {
       const product = await runProduct(h, { entries, label: `product-${entries}` });
-      const baseline = args['no-baseline'] ? undefined : await runBaseline(h, { entries, label: `naive-${entries}` });
+      const baseline = args['no-baseline'] || entries > baselineMax ? undefined : await runBaseline(h, { entries, label: `naive-${entries}` });
       runs.push(baseline ? { product, baseline } : { product });
     }
     if (!args['no-rate-limit']) rate = await runProduct(h, { entries: rateLimitEntries, label: `ratelimit-${rateLimitEntries}`, rateLimitRpm });
+    if (!args['no-queue-latency']) {
+      const loads = args.quick ? [{ syncs: 1, entriesPerSync: 1_000, latencyMs: 0 }] : [{ syncs: 1, entriesPerSync: 10_000, latencyMs: 0 }, { syncs: 12, entriesPerSync: 1_000, latencyMs: 100 }];
+      for (const load of loads) {
+        for (const sharedQueue of [true, false]) {
+          const label = `queue-${load.syncs}x${load.entriesPerSync}-${sharedQueue ? 'shared' : 'own'}`;
+          queueRuns.push(await runQueueLatency(h, { ...load, label, sharedQueue, samples: args.quick ? 3 : 8, dataDir, log }));
+        }
+      }
+    }
   } finally {
     await h.close();
   }
   const after = await loadSnapshot();
   console.log(report(machine, before, after, quiet, runs, rate));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, before, after, quiet, runs, rate }, null, 2));
+  if (queueRuns.length > 0) console.log(`${queueLatencyTable(queueRuns)}\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, before, after, quiet, runs, rate, queueRuns }, null, 2));
   const broken = [...runs.map((r) => r.product), ...(rate ? [rate] : [])].some(
     (p) =>
       p.status !== 'succeeded' ||

@@ -27,11 +27,6 @@ export interface BenchStackOptions {
   log?: (line: string) => void;
   /** Drills only: harsher timeouts for every sync the API starts (PayrollSyncInput.tuning). */
   syncTuning?: SyncTuning;
-  /**
-   * Interactive work (connection tests, type lists) on the sync queue itself, as before it had a queue of its
-   * own: for the before/after of the connection-test latency bench. Workers must then get the same queue.
-   */
-  sharedQueue?: boolean;
 }
 
 const PLATFORM_BASE_URL = 'http://platform.bench';
@@ -72,46 +67,59 @@ export async function startBenchStack(opts: BenchStackOptions) {
     const config = {
       apiTokens: [apiToken],
       taskQueue,
-      interactiveTaskQueue: opts.sharedQueue ? taskQueue : `${taskQueue}-interactive`,
+      interactiveTaskQueue: `${taskQueue}-interactive`,
       temporalNamespace: stack.temporalNamespace,
       temporalUiUrl: 'http://temporal-ui.bench',
       maxBodyBytes: 16 * 1024 * 1024,
       connectionTestWaitMs: 20_000,
       platformBaseUrl: PLATFORM_BASE_URL,
     };
-    const app = createApp({
-      db,
-      temporal,
-      cipher,
-      logger: createLogger({ level: 'warn', sink: (line) => opts.log?.(`[api] ${line}`) }),
-      config,
-      ...(opts.syncTuning ? { syncTuning: opts.syncTuning } : {}),
-    });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    /** Calls the API over HTTP with the bench token. */
-    const client = createApiClient(apiUrl, apiToken);
-    const api = (method: string, path: string, body?: unknown) => client.call<Json>(method, path, body);
-
-    /** Like api(), but fails unless the status is the expected one. */
-    async function apiExpect(status: number, method: string, path: string, body?: unknown): Promise<Json> {
-      const res = await api(method, path, body);
-      if (res.status !== status) throw new Error(`${method} ${path}: expected HTTP ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
-      return res.json;
+    /** The API over real HTTP; its calls, with the bench token. */
+    async function serveApi(apiConfig: typeof config) {
+      const app = createApp({
+        db,
+        temporal,
+        cipher,
+        logger: createLogger({ level: 'warn', sink: (line) => opts.log?.(`[api] ${line}`) }),
+        config: apiConfig,
+        ...(opts.syncTuning ? { syncTuning: opts.syncTuning } : {}),
+      });
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createApiClient(url, apiToken);
+      return { url, call: (method: string, path: string, body?: unknown) => client.call<Json>(method, path, body) };
     }
+    const main = await serveApi(config);
+    const apiUrl = main.url;
+    const api = main.call;
+    /**
+     * The API as it was before interactive work had a queue of its own: connection tests and type lists on the sync
+     * queue (for the before/after of the connection-test latency bench; its worker needs `sharedQueue` too).
+     */
+    const sharedQueueApi = (await serveApi({ ...config, interactiveTaskQueue: taskQueue })).call;
+
+    /** Like an API's call, but fails unless the status is the expected one. */
+    const expecting =
+      (call: typeof api) =>
+      async (status: number, method: string, path: string, body?: unknown): Promise<Json> => {
+        const res = await call(method, path, body);
+        if (res.status !== status) throw new Error(`${method} ${path}: expected HTTP ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
+        return res.json;
+      };
+    const apiExpect = expecting(api);
+    const sharedQueueApiExpect = expecting(sharedQueueApi);
 
     /** Environment of a worker process (`node --import tsx worker.ts`) serving this stack. */
-    function workerEnv(overrides: { requestsPerMinute: number; logLevel?: string; env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+    function workerEnv(overrides: { requestsPerMinute: number; logLevel?: string; sharedQueue?: boolean; env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
       return {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         TEMPORAL_ADDRESS: stack.temporalAddress,
         TEMPORAL_NAMESPACE: stack.temporalNamespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
-        TEMPORAL_INTERACTIVE_TASK_QUEUE: config.interactiveTaskQueue,
+        TEMPORAL_INTERACTIVE_TASK_QUEUE: overrides.sharedQueue ? taskQueue : config.interactiveTaskQueue,
         MONGODB_URI: stack.mongoUri,
         MONGODB_DB: dbName,
         CREDENTIALS_KEY: credentialsKey,
@@ -125,7 +133,7 @@ export async function startBenchStack(opts: BenchStackOptions) {
       };
     }
 
-    return { stack, sandbox, admin, db, dbName, temporal, taskQueue, interactiveTaskQueue: config.interactiveTaskQueue, apiUrl, api, apiExpect, workerEnv, close };
+    return { stack, sandbox, admin, db, dbName, temporal, taskQueue, interactiveTaskQueue: config.interactiveTaskQueue, apiUrl, api, sharedQueueApi, sharedQueueApiExpect, apiExpect, workerEnv, close };
   } catch (error) {
     await close();
     throw error;
