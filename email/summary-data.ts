@@ -68,7 +68,8 @@ export async function summaryInputOf(db: Db, run: SyncRunDoc, company: CompanyDo
   return {
     run,
     company: { name: company.name, locale: company.locale, timezone: company.timezone },
-    problems: await loadProblems(db, run._id),
+    // A succeeded sync has no problem entry by definition (finishSync): no scan of its results.
+    problems: run.status === 'succeeded' ? createProblemCollector().result() : await loadProblems(db, run._id),
     logUrl: exportLogUrl(platformBaseUrl, run.companyId, run._id),
   };
 }

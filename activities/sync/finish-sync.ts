@@ -42,8 +42,8 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
    * cancelled while it pushed) has no outcome: what its attempts recorded in the ledger tells which of its items
    * this sync did post, and which POSTs were still unanswered; the rest stay `pending`.
    */
-  async function writeItemResults(run: SyncRunDoc): Promise<ItemOutcome[]> {
-    if (!run.plan || run.plan.chunksTotal === 0) return [];
+  async function writeItemResults(run: SyncRunDoc): Promise<{ outcomes: ItemOutcome[]; tally?: EntryTally }> {
+    if (!run.plan || run.plan.chunksTotal === 0) return { outcomes: [] };
     const [plans, chunkResults] = await Promise.all([work.chunkPlans.find(idsOfSync(run._id)).toArray(), work.chunkResults.find(idsOfSync(run._id)).toArray()]);
     const outcomes = new Map(chunkResults.flatMap((result) => result.outcomes.map((o) => [o.itemKey, o] as const)));
     const finished = new Set(chunkResults.map((result) => result.chunkNo));
@@ -56,16 +56,22 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
         byItem.set(item.itemKey, { item, ...(outcome ? { outcome } : {}), inFlight: recorded.get(item.itemKey)?.pending?.syncId === run._id });
       }
     }
-    if (byItem.size === 0 || !run.entrySetId) return [];
+    const itemOutcomes = [...byItem.values()].map((v) => v.outcome).filter((o): o is ItemOutcome => o !== undefined);
+    if (byItem.size === 0 || !run.entrySetId) return { outcomes: itemOutcomes };
     const itemOfEntry = new Map<number, ItemResultSource>();
     for (const value of byItem.values()) for (const index of value.item.entryIndexes) itemOfEntry.set(index, value);
+    // Every entry of the set is either in an item (its result is written here) or was given its final, not-matched
+    // result by planSync: the tally needs no read of the results back.
+    const tally = new EntryTally();
     const results: SyncEntryResultDoc[] = [];
     for await (const entry of iterateEntries(deps.db, run.entrySetId, run.entryChunkCount ?? 0)) {
       const owner = itemOfEntry.get(entry.index);
-      if (owner) results.push(resultOf(run, entry, owner));
+      const result = owner ? resultOf(run, entry, owner) : undefined;
+      if (result) results.push(result);
+      tally.add(entry, result?.status ?? 'unmatched');
     }
     await saveEntryResults(deps.db, results);
-    return [...byItem.values()].map((v) => v.outcome).filter((o): o is ItemOutcome => o !== undefined);
+    return { outcomes: itemOutcomes, tally };
   }
 
   return {
@@ -74,36 +80,19 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
 
   async function finishSync(input: FinishSyncInput): Promise<FinishSyncResult> {
     const run = await loadRun(deps.db, input.syncId);
-    const outcomes = await writeItemResults(run);
+    const written = await writeItemResults(run);
+    const outcomes = written.outcomes;
     const matches = await work.personMatches.find({ syncId: input.syncId }, { projection: { outcome: 1 } }).toArray();
     const itemCount = (status: ItemOutcome['status']) => outcomes.filter((o) => o.status === status).length;
     const mappings = (await companyCollections(deps.db).benefitMappings.findOne({ _id: run.companyId }))?.mappings ?? [];
 
-    const totals = new Map<string, BenefitTotal>();
-    let entriesNotMatched = 0;
-    let entriesTransferred = 0;
-    let entriesPending = 0;
-    for await (const result of entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) {
-      const mapping = mappings.find((m) => m.benefitKey === result.benefitKey);
-      const total = totals.get(result.benefitKey) ?? {
-        benefitKey: result.benefitKey,
-        benefitName: mapping?.benefitName ?? result.benefitKey,
-        compensationTypeId: mapping?.compensationTypeId ?? null,
-        entries: 0,
-        amountCents: 0,
-        transferredCents: 0,
-      };
-      total.entries++;
-      total.amountCents += result.amountCents;
-      if (TRANSFERRED.has(result.status)) {
-        total.transferredCents += result.amountCents;
-        entriesTransferred++;
-      }
-      if (NOT_MATCHED.has(result.status)) entriesNotMatched++;
-      if (result.status === 'pending') entriesPending++;
-      totals.set(result.benefitKey, total);
+    let tally = written.tally;
+    if (!tally) {
+      // No plan (the sync ended before it): whatever results exist were written by planSync, if anything.
+      tally = new EntryTally();
+      for await (const result of entryResults.find({ syncId: input.syncId }, { projection: { benefitKey: 1, amountCents: 1, status: 1 } })) tally.add(result, result.status);
     }
-
+    const { entriesNotMatched, entriesTransferred, entriesPending } = tally;
     const counts: SyncCounts = {
       entries: run.entryCount ?? 0,
       employees: matches.length,
@@ -131,7 +120,7 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
     await saveRunOutcome(deps.db, input.syncId, {
       status,
       counts,
-      totals: [...totals.values()].sort((a, b) => a.benefitKey.localeCompare(b.benefitKey)),
+      totals: tally.totals(mappings),
       ...(input.failure ? { failure: input.failure } : {}),
     });
     // Every chunk of this sync has stopped (the workflow awaits them). Unless one stopped with a POST unanswered
@@ -142,6 +131,36 @@ export function createFinishSyncActivity(deps: ActivityDeps) {
     }
     deps.logger.info('sync finished', { syncId: input.syncId, companyId: run.companyId, period: run.period, status, dryRun: run.dryRun });
     return { status, counts };
+  }
+}
+
+/** Entry counts and money per benefit, from each entry's result status. */
+class EntryTally {
+  entriesNotMatched = 0;
+  entriesTransferred = 0;
+  entriesPending = 0;
+  private readonly byBenefit = new Map<string, { entries: number; amountCents: number; transferredCents: number }>();
+
+  add(entry: Pick<PeriodEntry, 'benefitKey' | 'amountCents'>, status: EntryResultStatus): void {
+    const total = this.byBenefit.get(entry.benefitKey) ?? { entries: 0, amountCents: 0, transferredCents: 0 };
+    total.entries++;
+    total.amountCents += entry.amountCents;
+    if (TRANSFERRED.has(status)) {
+      total.transferredCents += entry.amountCents;
+      this.entriesTransferred++;
+    }
+    if (NOT_MATCHED.has(status)) this.entriesNotMatched++;
+    if (status === 'pending') this.entriesPending++;
+    this.byBenefit.set(entry.benefitKey, total);
+  }
+
+  totals(mappings: readonly { benefitKey: string; benefitName: string; compensationTypeId: string | null }[]): BenefitTotal[] {
+    return [...this.byBenefit.entries()]
+      .map(([benefitKey, total]) => {
+        const mapping = mappings.find((m) => m.benefitKey === benefitKey);
+        return { benefitKey, benefitName: mapping?.benefitName ?? benefitKey, compensationTypeId: mapping?.compensationTypeId ?? null, ...total };
+      })
+      .sort((a, b) => a.benefitKey.localeCompare(b.benefitKey));
   }
 }
 
