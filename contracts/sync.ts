@@ -62,5 +62,8 @@ export interface SyncFailure {
   missingScope?: string;
 }
 
+/** Chunks pushed at once by syncs planned before planSync recorded its push concurrency. Never change it. */
+export const LEGACY_PUSH_CONCURRENCY = 4;
+
 /** The payroll sync's query of its progress. */
 export const PROGRESS_QUERY = 'progress';

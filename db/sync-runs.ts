@@ -60,7 +60,7 @@ export interface SyncRunDoc {
   totals?: BenefitTotal[];
   createdTypes?: CreatedCompensationType[];
   progress?: SyncProgress;
-  plan?: { itemsTotal: number; chunksTotal: number };
+  plan?: { itemsTotal: number; chunksTotal: number; pushConcurrency?: number };
   /** The sync's generation of its period's fence (db/push-fences.ts), taken when it began. */
   periodFence?: FenceTaken;
   failure?: SyncFailure;

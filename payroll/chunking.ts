@@ -1,8 +1,9 @@
-// How a sync's compensation items are split into push chunks. Pure: shared by the planning activity and
-// the workflow, which runs PUSH_CONCURRENCY chunks at once.
+// How a sync's compensation items are split into push chunks. Pure, and activity-side only: the workflow learns
+// the chunk count and the push concurrency from planSync's result in its history, never from these constants.
 
 /** Push chunks in flight at once per sync; Personio's rate limit is enforced by the client. */
 export const PUSH_CONCURRENCY = 4;
+
 /**
  * Most items per chunk. Each chunk costs a fixed set of database round trips and history events, so larger
  * chunks make a sync cheaper; a retried chunk redoes at most this many items (safely, via the ledger).

@@ -4,7 +4,8 @@ import { iterateEntries } from '../../db/entry-sets.js';
 import { readPeriodLedgers } from '../../db/ledger.js';
 import { saveEntryResults, savePlan, type SyncEntryResultDoc } from '../../db/sync-runs.js';
 import { chunkDocId, saveChunkPlans, syncWorkCollections, type SyncChunkPlanDoc, type SyncItem, type SyncPersonMatchDoc } from '../../db/sync-work.js';
-import { chunkSizeFor } from '../../payroll/chunking.js';
+import { LEGACY_PUSH_CONCURRENCY } from '../../contracts/sync.js';
+import { chunkSizeFor, PUSH_CONCURRENCY } from '../../payroll/chunking.js';
 import { itemKeyOf } from '../../payroll/item-key.js';
 import { periodEffectiveDate } from '../../payroll/period.js';
 import type { ActivityDeps } from '../deps.js';
@@ -22,6 +23,11 @@ const MATCH_REASONS: Record<NotMatched, (m: SyncPersonMatchDoc | undefined) => s
 export interface PlanResult {
   itemsTotal: number;
   chunksTotal: number;
+  /**
+   * Chunks the workflow pushes at once. Decided here and recorded in the workflow's history, so a deploy that
+   * changes PUSH_CONCURRENCY does not change the commands of syncs already running (their replay reads this value).
+   */
+  pushConcurrency: number;
 }
 
 export function createPlanSyncActivity(deps: ActivityDeps) {
@@ -31,7 +37,8 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
 
   async function planSync(input: { syncId: string; benefits: BenefitTypeResolution[] }): Promise<PlanResult> {
     const run = await loadRun(deps.db, input.syncId);
-    if (run.plan) return run.plan;
+    // Plans saved before pushConcurrency was recorded were pushed 4 at a time.
+    if (run.plan) return { pushConcurrency: LEGACY_PUSH_CONCURRENCY, ...run.plan };
     const matches = new Map((await syncWorkCollections(deps.db).personMatches.find({ syncId: input.syncId }).toArray()).map((m) => [m.email, m]));
     const benefits = new Map(input.benefits.map((b) => [b.benefitKey, b]));
     const effectiveFrom = periodEffectiveDate(run.period);
@@ -99,7 +106,7 @@ export function createPlanSyncActivity(deps: ActivityDeps) {
     }
     await saveEntryResults(deps.db, finalResults);
     await saveChunkPlans(deps.db, chunks);
-    const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length };
+    const plan = { itemsTotal: ordered.length, chunksTotal: chunks.length, pushConcurrency: PUSH_CONCURRENCY };
     await savePlan(deps.db, input.syncId, plan);
     return plan;
   }
