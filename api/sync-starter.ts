@@ -3,8 +3,10 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { dryRunWorkflowId, payrollSyncWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
-import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
+import { COMPANY_ID, DRY_RUN, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
 import type { PayrollSyncInput, PayrollSyncResult, SyncTrigger, SyncTuning } from '../contracts/sync.js';
+import { syncWorkflowSummary } from '../contracts/temporal-ui.js';
+import { readActiveEntrySet } from '../db/entry-sets.js';
 import { deleteStartingRun, findRunningRun, insertStartingRun, setRunId } from '../db/sync-runs.js';
 
 export interface StartSyncRequest {
@@ -31,6 +33,7 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
     workflowId,
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
   });
+  const entrySet = await readActiveEntrySet(deps.db, request.companyId, request.period);
   try {
     const handle = await deps.temporal.workflow.start<(input: PayrollSyncInput) => Promise<PayrollSyncResult>>(WORKFLOW_TYPES.payrollSync, {
       workflowId,
@@ -53,7 +56,9 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
         { key: COMPANY_ID, value: request.companyId },
         { key: PAYROLL_PERIOD, value: request.period },
         { key: SYNC_STATUS, value: 'running' },
+        { key: DRY_RUN, value: request.dryRun },
       ],
+      staticSummary: syncWorkflowSummary({ ...request, entryCount: entrySet?.entryCount ?? 0 }),
     });
     await setRunId(deps.db, syncId, handle.firstExecutionRunId);
     return { started: true, syncId, workflowId, runId: handle.firstExecutionRunId };

@@ -10,8 +10,14 @@ import { freePort } from './free-port.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { startManagedProcess, waitUntilReady, type ManagedProcess } from './managed-process.js';
 import { ensureTool } from './tools.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 
-export const SEARCH_ATTRIBUTES = { CompanyId: 'Keyword', PayrollPeriod: 'Keyword', SyncStatus: 'Keyword' } as const;
+/** How `temporal server start-dev --search-attribute` spells the types our search attributes use. */
+const DEV_SERVER_TYPE_NAMES: Record<(typeof CUSTOM_SEARCH_ATTRIBUTES)[number]['type'], string> = {
+  KEYWORD: 'Keyword',
+  BOOL: 'Bool',
+};
+
 
 export interface PersonioSlot {
   start(opts: { dataDir: string; mode: StackMode }): Promise<{ baseUrl: string; stop(): Promise<void> }>;
@@ -50,7 +56,7 @@ async function startTemporal(mode: StackMode, dataDir: string, logDir: string) {
   const binary = ensureTool('temporal');
   const [port, httpPort, metricsPort, uiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error'];
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const key of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${DEV_SERVER_TYPE_NAMES[key.type]}`);
   if (mode === 'dev') args.push('--db-filename', join(dataDir, 'temporal.sqlite'), '--ui-port', String(uiPort));
   else args.push('--headless');
   const proc = startManagedProcess('temporal', binary, args, join(logDir, 'temporal.log'));

@@ -6,7 +6,9 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  metricMeter,
   patched,
+  setCurrentDetails,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -15,8 +17,16 @@ import {
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_SYNC_FAILURES, rootApplicationFailure, rootMessage } from '../contracts/failures.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
-import { PROGRESS_QUERY, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress, type SyncTuning } from '../contracts/sync.js';
-import { PUSH_CONCURRENCY } from '../payroll/chunking.js';
+import {
+  LEGACY_PUSH_CONCURRENCY,
+  PROGRESS_QUERY,
+  type PayrollSyncInput,
+  type PayrollSyncResult,
+  type SyncCounts,
+  type SyncProgress,
+  type SyncStatus,
+  type SyncTuning,
+} from '../contracts/sync.js';
 
 export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
 
@@ -61,9 +71,19 @@ const mail = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
 });
 
+// Emitted once per sync, never during replay (the SDK's workflow meter). No company or person in the labels.
+const syncsFinished = metricMeter.createCounter('payroll_syncs_total', 'syncs', 'Payroll syncs finished, by status');
+const syncDuration = metricMeter.createHistogram('payroll_sync_duration_seconds', 'float', 's', 'Duration of payroll syncs, from start to outcome');
+
 export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncResult> {
   const progress: SyncProgress = { phase: 'starting', chunksTotal: 0, chunksDone: 0, itemsTotal: 0, itemsDone: 0 };
   setHandler(progressQuery, () => progress);
+  const dryRun = input.dryRun ? 'true' : 'false';
+  const recordOutcome = (status: SyncStatus, counts?: SyncCounts) => {
+    setCurrentDetails(outcomeDetails(status, input.dryRun, counts));
+    syncsFinished.add(1, { status, dry_run: dryRun });
+    syncDuration.record((Date.now() - workflowInfo().startTime.getTime()) / 1000, { status, dry_run: dryRun });
+  };
   upsertSearchAttributes([
     { key: COMPANY_ID, value: input.companyId },
     { key: PAYROLL_PERIOD, value: input.period },
@@ -72,24 +92,30 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
   const info = workflowInfo();
 
   try {
-    const begun = await bookkeeping.beginSync({ ...input, workflowId: info.workflowId, runId: info.runId });
+    setCurrentDetails('Starting.');
+    const begun = await bookkeeping.beginSync.executeWithOptions({ summary: 'begin: record the sync, read the entry set' }, [{ ...input, workflowId: info.workflowId, runId: info.runId }]);
     if (begun.entryCount > 0) {
+      setCurrentDetails(`${begun.entryCount} entries: resolving employees.`);
       progress.phase = 'resolving_employees';
-      await steps.resolveEmployees({ syncId: input.syncId });
+      const resolved = await steps.resolveEmployees.executeWithOptions({ summary: `resolve the employees of ${begun.entryCount} entries` }, [{ syncId: input.syncId }]);
       progress.phase = 'ensuring_types';
-      const types = await steps.ensureCompensationTypes({ syncId: input.syncId });
+      const types = await steps.ensureCompensationTypes.executeWithOptions({ summary: `compensation types: ${resolved.matched} of ${resolved.employees} employees matched` }, [{ syncId: input.syncId }]);
       progress.phase = 'planning';
-      const plan = await steps.planSync({ syncId: input.syncId, benefits: types.benefits });
+      const plan = await steps.planSync.executeWithOptions({ summary: 'plan: items and chunks' }, [{ syncId: input.syncId, benefits: types.benefits }]);
       progress.phase = 'pushing';
       progress.chunksTotal = plan.chunksTotal;
       progress.itemsTotal = plan.itemsTotal;
-      if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(pushesFor(input.tuning), input.syncId, plan.chunksTotal, progress);
-      else await pushAllChunksUnguarded(input.syncId, plan.chunksTotal, progress);
+      setCurrentDetails(`${begun.entryCount} entries: pushing ${plan.itemsTotal} compensations in ${plan.chunksTotal} chunks.`);
+      // The concurrency comes from planSync's recorded result, so a deploy that changes it does not change this sync's commands.
+      const concurrency = plan.pushConcurrency ?? LEGACY_PUSH_CONCURRENCY;
+      if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(pushesFor(input.tuning), input.syncId, plan.chunksTotal, concurrency, progress);
+      else await pushAllChunksUnguarded(input.syncId, plan.chunksTotal, concurrency, progress);
     }
     progress.phase = 'finishing';
-    const finished = await bookkeeping.finishSync({ syncId: input.syncId });
+    const finished = await bookkeeping.finishSync.executeWithOptions({ summary: 'finish: count the outcome' }, [{ syncId: input.syncId }]);
     progress.phase = 'done';
     upsertSearchAttributes([{ key: SYNC_STATUS, value: finished.status }]);
+    recordOutcome(finished.status, finished.counts);
     if (!input.dryRun) await mail.sendSyncSummary({ syncId: input.syncId });
     return { syncId: input.syncId, ...finished };
   } catch (error) {
@@ -100,20 +126,34 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     const missingScope = (root?.details?.[0] as { missingScope?: unknown } | undefined)?.missingScope;
     const failure = { message, ...(type ? { type } : {}), ...(typeof missingScope === 'string' ? { missingScope } : {}) };
     // Recorded even when cancelled, so the export log never shows a dead run as running.
-    await CancellationScope.nonCancellable(() => bookkeeping.finishSync({ syncId: input.syncId, failure }));
+    const recorded = await CancellationScope.nonCancellable(() => bookkeeping.finishSync({ syncId: input.syncId, failure }));
     progress.phase = 'done';
     upsertSearchAttributes([{ key: SYNC_STATUS, value: 'failed' }]);
+    recordOutcome('failed', recorded.counts);
     if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
     throw error;
   }
 }
 
+/** What the Temporal UI shows as the sync's current details once it has an outcome. */
+function outcomeDetails(status: SyncStatus, dryRun: boolean, counts: SyncCounts | undefined): string {
+  const headline = { running: 'Running', succeeded: 'Succeeded', partially_failed: 'PARTIALLY FAILED', failed: 'FAILED' }[status];
+  if (!counts) return `**${headline}**`;
+  const written = dryRun
+    ? `${counts.wouldCreate} would be created, ${counts.wouldCorrect} corrected`
+    : `${counts.compensationsCreated} created, ${counts.corrections} corrections`;
+  return [
+    `**${headline}**${dryRun ? ' (dry run)' : ''}: ${counts.entries} entries; ${written}, ${counts.alreadyPresent} already present.`,
+    `Failed ${counts.failed}, pending ${counts.entriesPending}, need manual correction ${counts.needsManualCorrection}, not matched ${counts.entriesNotMatched}.`,
+  ].join('\n');
+}
+
 /**
- * Pushes every chunk, PUSH_CONCURRENCY at a time. On the first chunk that fails for good, the others are cancelled
+ * Pushes every chunk, `concurrency` at a time. On the first chunk that fails for good, the others are cancelled
  * and awaited until their activities have stopped: the sync (and its workflow id, the period's lock) ends only
  * when nothing of it can still post.
  */
-async function pushAllChunks(push: typeof pushes, syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
+async function pushAllChunks(push: typeof pushes, syncId: string, chunksTotal: number, concurrency: number, progress: SyncProgress): Promise<void> {
   let nextChunk = 0;
   let failure: { error: unknown } | undefined;
   const scope = new CancellationScope();
@@ -121,7 +161,7 @@ async function pushAllChunks(push: typeof pushes, syncId: string, chunksTotal: n
     while (!failure && nextChunk < chunksTotal) {
       const chunkNo = nextChunk++;
       try {
-        const pushed = await push.pushChunk({ syncId, chunkNo });
+        const pushed = await push.pushChunk.executeWithOptions({ summary: `chunk ${chunkNo + 1}/${chunksTotal}` }, [{ syncId, chunkNo }]);
         progress.chunksDone++;
         progress.itemsDone += pushed.items;
       } catch (error) {
@@ -132,14 +172,14 @@ async function pushAllChunks(push: typeof pushes, syncId: string, chunksTotal: n
       }
     }
   };
-  await scope.run(() => Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, chunksTotal) }, pusher)));
+  await scope.run(() => Promise.all(Array.from({ length: Math.min(concurrency, chunksTotal) }, pusher)));
   if (failure) throw failure.error;
 }
 
 /** Before PATCH_STOP_SIBLING_PUSHES: kept for histories begun before it. */
-async function pushAllChunksUnguarded(syncId: string, chunksTotal: number, progress: SyncProgress): Promise<void> {
+async function pushAllChunksUnguarded(syncId: string, chunksTotal: number, concurrency: number, progress: SyncProgress): Promise<void> {
   let nextChunk = 0;
-  const pushers = Array.from({ length: Math.min(PUSH_CONCURRENCY, chunksTotal) }, async () => {
+  const pushers = Array.from({ length: Math.min(concurrency, chunksTotal) }, async () => {
     while (nextChunk < chunksTotal) {
       const chunkNo = nextChunk++;
       const pushed = await steps.pushChunk({ syncId, chunkNo });

@@ -1,12 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { payrollScheduleId } from '../../contracts/ids.js';
-import { describeSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
+import { assertSafeRunTime, cancelWaitingRetries, describeSchedule, triggerSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
 import { companyParams, problemResponses } from '../schemas/common.js';
-import { scheduleInputSchema, scheduleViewSchema } from '../schemas/payroll-schedule.js';
+import { scheduleInputSchema, scheduleViewSchema, triggerResultSchema } from '../schemas/payroll-schedule.js';
 
 const path = '/v1/companies/{companyId}/payroll-schedule';
 const viewResponse = { description: 'The schedule', content: { 'application/json': { schema: scheduleViewSchema } } } as const;
@@ -32,7 +32,9 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       path,
       tags: ['Schedules'],
       summary: 'Create or update the company’s monthly payroll export schedule',
-      description: 'One Temporal Schedule per company. Overlapping runs are skipped; missed runs are caught up once within a short window.',
+      description:
+        'One Temporal Schedule per company. Overlapping runs are skipped; missed runs are caught up once within a short window; runs start up to 5 minutes after the set time (jitter), the period comes from the set time. ' +
+        'A local time that a daylight-saving change skips or repeats on the chosen day in some year is rejected (422, with a safe time). Pausing cancels an automatic retry a run is waiting for.',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: scheduleInputSchema } } } },
       responses: { 200: viewResponse, ...problemResponses },
     }),
@@ -40,7 +42,9 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       const { companyId } = c.req.valid('param');
       const input = c.req.valid('json');
       const company = await requireCompany(deps.db, companyId);
-      await upsertSchedule(ctx, companyId, { ...input, timezone: input.timezone ?? company.timezone });
+      const withZone = { ...input, timezone: input.timezone ?? company.timezone };
+      assertSafeRunTime(withZone, new Date());
+      await upsertSchedule(ctx, companyId, withZone);
       return c.json(await view(companyId), 200);
     },
   );
@@ -66,15 +70,18 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       method: 'delete',
       path,
       tags: ['Schedules'],
-      summary: 'Delete the schedule (syncs it started stay in the export log)',
+      summary: 'Delete the schedule (syncs it started stay in the export log; a retry a run waits for is cancelled, a running sync is left alone)',
       request: { params: companyParams },
       responses: { 204: { description: 'Deleted' }, ...problemResponses },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
+      const handle = deps.temporal.schedule.getHandle(payrollScheduleId(companyId));
       try {
-        await deps.temporal.schedule.getHandle(payrollScheduleId(companyId)).delete();
+        const description = await handle.describe();
+        await handle.delete();
+        await cancelWaitingRetries(ctx, description, 'schedule_deleted');
       } catch (error) {
         if (error instanceof ScheduleNotFoundError) throw notFound(companyId);
         throw error;
@@ -89,9 +96,10 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       path: `${path}/trigger`,
       tags: ['Schedules'],
       summary: 'Run the schedule now (the period is derived from now, as for a scheduled run)',
+      description: 'Says whether a run was started, or skipped and why (a run of the schedule is still open: its sync runs, or it waits for its automatic retry).',
       request: { params: companyParams },
       responses: {
-        202: { description: 'Triggered', content: { 'application/json': { schema: z.object({ scheduleId: z.string(), triggered: z.literal(true), temporalUiUrl: z.string() }) } } },
+        202: { description: 'Started, or skipped by the overlap policy', content: { 'application/json': { schema: triggerResultSchema } } },
         ...problemResponses,
       },
     }),
@@ -99,13 +107,9 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
       const described = await view(companyId);
-      try {
-        await deps.temporal.schedule.getHandle(payrollScheduleId(companyId)).trigger(ScheduleOverlapPolicy.SKIP);
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) throw notFound(companyId);
-        throw error;
-      }
-      return c.json({ scheduleId: described.scheduleId, triggered: true as const, temporalUiUrl: described.temporalUiUrl }, 202);
+      const outcome = await triggerSchedule(ctx, companyId);
+      if (!outcome) throw notFound(companyId);
+      return c.json({ scheduleId: described.scheduleId, ...outcome, temporalUiUrl: described.temporalUiUrl }, 202);
     },
   );
 }

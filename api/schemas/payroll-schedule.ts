@@ -38,8 +38,24 @@ export const scheduleViewSchema = z
         status: z.string(),
         period: z.string().nullable(),
         syncs: z.array(z.object({ syncId: z.string().nullable(), outcome: z.string(), status: z.string().nullable(), trigger: z.string().nullable() })),
+        /** Set when a failed run's automatic retry was due and did not run, and why. */
+        automaticRetry: z.string().nullable(),
       }),
     ),
     temporalUiUrl: z.string(),
   })
   .openapi('PayrollSchedule');
+
+export const triggerResultSchema = z
+  .object({
+    scheduleId: z.string(),
+    /** Whether a scheduled run was started. */
+    triggered: z.boolean(),
+    outcome: z.enum(['started', 'skipped']),
+    /** Why it was skipped. */
+    reason: z.string().optional(),
+    /** The started run, or the open run that made Temporal skip this one. */
+    workflowId: z.string().optional(),
+    temporalUiUrl: z.string(),
+  })
+  .openapi('PayrollScheduleTriggerResult');

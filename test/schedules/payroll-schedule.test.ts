@@ -17,6 +17,14 @@ afterAll(async () => {
 
 const scheduleHandle = (companyId: string) => h.temporal.schedule.getHandle(`payroll-schedule:${companyId}`);
 
+/**
+ * Makes Temporal run the schedule as it would have at `at`. The window reaches past the schedule's jitter: a backfill
+ * takes the jittered times that fall inside it.
+ */
+async function backfillAround(companyId: string, at: Date, overlap: ScheduleOverlapPolicy = ScheduleOverlapPolicy.ALLOW_ALL): Promise<void> {
+  await scheduleHandle(companyId).backfill([{ start: new Date(at.getTime() - 60_000), end: new Date(at.getTime() + 6 * 60_000), overlap }]);
+}
+
 /** Waits until the schedule has taken `count` actions, and returns the results of their workflows. */
 async function scheduledResults(companyId: string, count: number): Promise<ScheduledPayrollSyncResult[]> {
   const deadline = Date.now() + 60_000;
@@ -47,7 +55,9 @@ describe('payroll schedule', () => {
     // The next run is at 00:30 Berlin time on a 1st: 23:30 or 22:30 UTC the day before.
     const next = new Date(res.json.nextRunTimes[0]!);
     expect(next.getTime()).toBeGreaterThan(Date.now());
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('01, 00:30');
+    // Up to 5 minutes later (the jitter that spreads companies scheduled for the same minute).
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(next)).toMatch(/^01, 00:3[0-5]$/);
+    expect(described.spec.jitter).toBe(5 * 60_000);
     await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
   });
 
@@ -59,7 +69,7 @@ describe('payroll schedule', () => {
     expect((await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 1, hour: 0, minute: 30, period: 'previous' })).status).toBe(200);
     // A backfill makes Temporal run the schedule as it would have at that moment.
     const at = new Date(scheduledUtc);
-    await scheduleHandle(s.companyId).backfill([{ start: new Date(at.getTime() - 60_000), end: new Date(at.getTime() + 60_000), overlap: ScheduleOverlapPolicy.ALLOW_ALL }]);
+    await backfillAround(s.companyId, at);
     const [run] = await scheduledResults(s.companyId, 1);
     expect(run).toMatchObject({ period: expectedPeriod, scheduledAt: at.toISOString(), runs: [{ outcome: 'ran', status: 'succeeded', trigger: 'schedule' }] });
     const syncId = (run?.runs[0] as { syncId: string }).syncId;
@@ -133,7 +143,7 @@ describe('payroll schedule', () => {
     const s = await createScenario(h, { employees: 4, benefits: 1, period: '2026-08' });
     expect((await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth: 2, hour: 1, minute: 0, timezone: 'UTC', autoRetryAfterMinutes: 1 })).status).toBe(200);
     await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'status', status: 400, count: 2 });
-    await scheduleHandle(s.companyId).backfill([{ start: new Date('2026-09-02T00:59:00Z'), end: new Date('2026-09-02T01:01:00Z'), overlap: ScheduleOverlapPolicy.ALLOW_ALL }]);
+    await backfillAround(s.companyId, new Date('2026-09-02T01:00:00Z'));
     const [run] = await scheduledResults(s.companyId, 1);
     expect(run?.runs).toMatchObject([
       { outcome: 'ran', status: 'partially_failed', trigger: 'schedule' },
@@ -147,5 +157,56 @@ describe('payroll schedule', () => {
     ]);
     expect((await compensationsOf(h, s.persons)).length).toBe(4);
     await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
+  });
+
+  it.each([
+    ['Europe/Berlin', 26, 2, 30, 'skipped', { hour: 3, minute: 30 }],
+    ['America/New_York', 1, 1, 30, 'repeated', { hour: 2, minute: 30 }],
+  ] as const)('rejects a local time a daylight-saving change can skip or repeat (%s, day %i at %i:%i) with a safe time', async (timezone, dayOfMonth, hour, minute, kind, suggestedTime) => {
+    const s = await createScenario(h, { employees: 1, benefits: 1 });
+    const res = await h.apiAs(problemSchema, 'PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth, hour, minute, timezone });
+    expect(res.status, res.text).toBe(422);
+    expect(res.json.errors).toEqual([{ field: 'hour', reason: expect.stringContaining(kind) }]);
+    expect(res.json.detail).toMatch(kind === 'skipped' ? /never be exported/ : /exported twice/);
+    expect((res.json as unknown as { suggestedTime: unknown }).suggestedTime).toEqual(suggestedTime);
+    expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-schedule`)).status).toBe(404);
+    // The suggested time is accepted.
+    expect((await h.api('PUT', `/v1/companies/${s.companyId}/payroll-schedule`, { dayOfMonth, timezone, ...suggestedTime })).status).toBe(200);
+    await h.api('DELETE', `/v1/companies/${s.companyId}/payroll-schedule`);
+  });
+
+  it('trigger says whether a run started or was skipped and why; deleting the schedule cancels the retry a run waits for', { timeout: 120_000 }, async () => {
+    const s = await createScenario(h, { employees: 2, benefits: 1, period: '2026-07' });
+    const path = `/v1/companies/${s.companyId}/payroll-schedule`;
+    expect((await h.api('PUT', path, { dayOfMonth: 3, hour: 6, minute: 0, timezone: 'UTC', autoRetryAfterMinutes: 360 })).status).toBe(200);
+    await h.admin.addFault({ method: 'POST', path: '/v2/compensations', kind: 'status', status: 400, count: 1 });
+    // Under the schedule's own overlap policy (skip), so Temporal tracks the run as open, as it does a scheduled one.
+    await backfillAround(s.companyId, new Date('2026-08-03T06:00:00Z'), ScheduleOverlapPolicy.SKIP);
+    // The run's sync partially fails; the run then waits 6 hours for its automatic retry.
+    let waiting: { workflowId: string; runId: string } | undefined;
+    for (const deadline = Date.now() + 60_000; !waiting && Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
+      const { info } = await scheduleHandle(s.companyId).describe();
+      const open = info.runningActions[0];
+      if (!open) continue;
+      const history = await h.temporal.workflow.getHandle(open.workflow.workflowId).fetchHistory();
+      if (history.events?.some((e) => e.timerStartedEventAttributes)) waiting = { workflowId: open.workflow.workflowId, runId: open.workflow.firstExecutionRunId };
+    }
+    expect(waiting, 'a scheduled run waiting for its retry').toBeDefined();
+
+    const skipped = await h.api('POST', `${path}/trigger`);
+    expect(skipped.status, skipped.text).toBe(202);
+    expect(skipped.json).toMatchObject({ triggered: false, outcome: 'skipped', reason: expect.stringContaining('automatic retry'), workflowId: waiting!.workflowId });
+
+    expect((await h.api('DELETE', path)).status).toBe(204);
+    const result = (await h.temporal.workflow.getHandle(waiting!.workflowId, waiting!.runId).result()) as ScheduledPayrollSyncResult;
+    expect(result.automaticRetry).toBe('schedule_deleted');
+    expect(result.runs).toMatchObject([{ outcome: 'ran', status: 'partially_failed', trigger: 'schedule' }]);
+
+    // With nothing open, a trigger starts a run.
+    expect((await h.api('PUT', path, { dayOfMonth: 3, hour: 6, minute: 0, timezone: 'UTC', autoRetryAfterMinutes: null })).status).toBe(200);
+    const started = await h.api('POST', `${path}/trigger`);
+    expect(started.status, started.text).toBe(202);
+    expect(started.json).toMatchObject({ triggered: true, outcome: 'started', workflowId: expect.stringMatching(/^payroll-schedule-run:/) });
+    await h.api('DELETE', path);
   });
 });

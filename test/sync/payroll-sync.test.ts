@@ -1,5 +1,6 @@
 // The payroll sync end to end: API → Temporal → worker → sandbox, compared against what Personio holds.
 import { randomUUID } from 'node:crypto';
+import { DRY_RUN, SYNC_STATUS } from '../../contracts/search-attributes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { syncRunCollections } from '../../db/sync-runs.js';
@@ -73,6 +74,12 @@ describe.each(SANDBOX_PERSONALITIES)('exactly once against the $name sandbox', (
 
     const log = await h.apiAs(syncListSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs`);
     expect(log.json.items.map((i: { syncId: string }) => i.syncId)).toEqual([sync.syncId]);
+
+    // What the Temporal UI lists: a static summary, the outcome as search attributes.
+    const described = await h.temporal.workflow.getHandle(sync.workflowId).describe();
+    expect(await described.staticSummary()).toBe(`Payroll sync · company ${s.companyId} · ${s.period} · 120 entries · started by api`);
+    expect(described.typedSearchAttributes.get(SYNC_STATUS)).toBe('succeeded');
+    expect(described.typedSearchAttributes.get(DRY_RUN)).toBe(false);
   });
 
   it('pushes nothing when the same sync runs twice', async () => {

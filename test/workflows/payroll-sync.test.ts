@@ -26,6 +26,8 @@ import {
   type ActivityName,
   type FakeActivities,
   type Gate,
+  type SyncActivityHandlers,
+  activitySummaries,
 } from './support.js';
 
 type PayrollSyncWorkflow = (input: PayrollSyncInput) => Promise<PayrollSyncResult>;
@@ -57,13 +59,17 @@ async function failureOf(handle: WorkflowHandle): Promise<{ error: WorkflowFaile
   return { error: error as WorkflowFailedError, chain: causeChain(error) };
 }
 
+/** The SDK's built-in query behind the Temporal UI's "current details". */
+const WORKFLOW_METADATA_QUERY = '__temporal_workflow_metadata';
+
 const SYNC_STEPS: ActivityName[] = ['beginSync', 'resolveEmployees', 'ensureCompensationTypes', 'planSync'];
 
 describe('payrollSync', () => {
-  it('runs beginSync → resolveEmployees → ensureCompensationTypes → planSync → every chunk (≤ 4 at once) → finishSync → sendSyncSummary, and returns finishSync\'s answer', async () => {
+  it('runs beginSync → resolveEmployees → ensureCompensationTypes → planSync → every chunk (planSync\'s pushConcurrency at once) → finishSync → sendSyncSummary, and returns finishSync\'s answer', async () => {
     const CHUNKS = 10;
     const fake = fakeActivities({
-      planSync: async () => ({ itemsTotal: CHUNKS * ITEMS_PER_CHUNK, chunksTotal: CHUNKS }),
+      // Not the activity code's PUSH_CONCURRENCY: the workflow takes it from the recorded plan.
+      planSync: async () => ({ itemsTotal: CHUNKS * ITEMS_PER_CHUNK, chunksTotal: CHUNKS, pushConcurrency: 3 }),
       pushChunk: async () => {
         await sleep(150); // long enough for the workflow to fill every free slot
         return { items: ITEMS_PER_CHUNK, created: 2, corrections: 1, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 };
@@ -89,15 +95,37 @@ describe('payrollSync', () => {
       expect(fake.inputsOf('beginSync')).toEqual([{ ...input, workflowId: payrollSyncWorkflowId(input.companyId, input.period), runId: handle.firstExecutionRunId }]);
       for (const step of ['resolveEmployees', 'ensureCompensationTypes', 'finishSync', 'sendSyncSummary'] as const) expect(fake.inputsOf(step)).toEqual([{ syncId: input.syncId }]);
       expect(fake.inputsOf('planSync')).toEqual([{ syncId: input.syncId, benefits: BENEFITS }]);
-      // Every chunk exactly once, at most 4 in flight and 4 indeed used; finishSync only after the last one ended.
+      // Every chunk exactly once, at most 3 in flight and 3 indeed used; finishSync only after the last one ended.
       expect(fake.inputsOf('pushChunk').map((i) => i.chunkNo).sort((a, b) => a - b)).toEqual(Array.from({ length: CHUNKS }, (_, i) => i));
       expect(fake.inputsOf('pushChunk').every((i) => i.syncId === input.syncId)).toBe(true);
-      expect(fake.maxPushesInFlight()).toBe(4);
+      expect(fake.maxPushesInFlight()).toBe(3);
       const lastPushEnd = Math.max(...fake.callsOf('pushChunk').map((c) => c.endSeq ?? Infinity));
       expect(fake.callsOf('finishSync')[0]!.startSeq).toBeGreaterThan(lastPushEnd);
       expect(fake.calls.every((c) => c.outcome === 'returned' && c.attempt === 1)).toBe(true);
       expect((await handle.describe()).typedSearchAttributes.get(SYNC_STATUS)).toBe('partially_failed');
+      // What the Temporal UI shows: a partially failed sync is not a plain "Completed", and every activity says what it is.
+      const details = (await handle.query<{ currentDetails?: string }>(WORKFLOW_METADATA_QUERY)).currentDetails ?? '';
+      expect(details).toMatch(/^\*\*PARTIALLY FAILED\*\*: 18 entries; 18 created, 0 corrections/);
+      expect(details).toContain('Failed 1');
+      const summaries = await activitySummaries(handle);
+      expect(summaries.filter((s) => s.startsWith('chunk ')).sort()).toEqual(Array.from({ length: CHUNKS }, (_, i) => `chunk ${i + 1}/${CHUNKS}`).sort());
+      expect(summaries).toContain('resolve the employees of 18 entries');
+      expect(summaries).toContain('compensation types: 6 of 6 employees matched');
     });
+  });
+
+  it('syncs planned before the plan recorded its concurrency push 4 chunks at once', async () => {
+    const fake = fakeActivities({
+      planSync: async () => ({ itemsTotal: 10 * ITEMS_PER_CHUNK, chunksTotal: 10 }) as Awaited<ReturnType<SyncActivityHandlers['planSync']>>,
+      pushChunk: async () => {
+        await sleep(150);
+        return { items: ITEMS_PER_CHUNK, created: ITEMS_PER_CHUNK, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 };
+      },
+    });
+    await withWorker(env, fake.activities, async (taskQueue) => {
+      await (await startSync(taskQueue, syncInput())).result();
+    });
+    expect(fake.maxPushesInFlight()).toBe(4);
   });
 
   it('pushes run under a 30-minute start-to-close timeout, or under a drill\'s shorter one (input.tuning)', async () => {
@@ -190,7 +218,7 @@ describe('payrollSync', () => {
   async function cancelMidPush(check: (run: { fake: FakeActivities; input: PayrollSyncInput; handle: WorkflowHandle; chain: Error[] }) => Promise<void>) {
     const release = gate(); // never opened: every chunk hangs until it is cancelled
     const fake = fakeActivities({
-      planSync: async () => ({ itemsTotal: 30, chunksTotal: 10 }),
+      planSync: async () => ({ itemsTotal: 30, chunksTotal: 10, pushConcurrency: 4 }),
       pushChunk: async () => {
         await waitAtGate(release);
         return { items: 3, created: 3, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 };
@@ -258,7 +286,7 @@ describe('payrollSync', () => {
       beginSync: async () => (await at('beginSync'), { entryCount: 9 }),
       resolveEmployees: async () => (await at('resolveEmployees'), RESOLVED),
       ensureCompensationTypes: async () => (await at('ensureCompensationTypes'), { benefits: BENEFITS, createdTypes: [] }),
-      planSync: async () => (await at('planSync'), { itemsTotal: 7, chunksTotal: 3 }),
+      planSync: async () => (await at('planSync'), { itemsTotal: 7, chunksTotal: 3, pushConcurrency: 4 }),
       pushChunk: async ({ chunkNo }) => (await at(`chunk${chunkNo}`), { items: chunkNo === 2 ? 1 : 3, created: 3, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 }),
       finishSync: async () => (await at('finishSync'), { status: 'succeeded', counts: COUNTS }),
     });

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureType } from '../../contracts/failures.js';
 import { payrollSyncWorkflowId, scheduledRunWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
-import type { ScheduledPayrollSyncInput, ScheduledPayrollSyncResult } from '../../contracts/schedule.js';
+import { cancelAutomaticRetrySignal, type ScheduledPayrollSyncInput, type ScheduledPayrollSyncResult } from '../../contracts/schedule.js';
 import type { PayrollSyncInput, PayrollSyncResult } from '../../contracts/sync.js';
 import { connectTestEnv, COUNTS, eventually, fakeActivities, gate, historyEvents, uniqueId, waitAtGate, withWorker } from './support.js';
 
@@ -217,6 +217,51 @@ describe('scheduledPayrollSync', () => {
       expect(result.runs).toEqual([{ outcome: 'ran', syncId: fake.inputsOf('beginSync')[0]!.syncId, status: 'failed', trigger: 'schedule' }]);
       expect(fake.inputsOf('beginSync')).toHaveLength(1);
       expect(await historyEvents(handle, 'EVENT_TYPE_TIMER_STARTED')).toEqual([]);
+    });
+  });
+
+  const STOPPED_BY = { terminate: 'terminated', cancel: 'cancelled' } as const;
+  for (const stop of ['terminate', 'cancel'] as const) {
+    it(`a sync an operator stopped (${stop}) is not retried automatically`, async () => {
+      const hold = gate(); // never opened: the sync hangs in beginSync until it is stopped
+      const fake = fakeActivities({
+        beginSync: async () => {
+          await waitAtGate(hold);
+          return { entryCount: 18 };
+        },
+      });
+      const input = scheduledInput();
+      await withWorker(env, fake.activities, async (taskQueue) => {
+        const period = await periodOfAPlainStartNow();
+        const handle = await startScheduled(taskQueue, input);
+        await eventually(() => fake.inputsOf('beginSync').length === 1, 10_000, 'the scheduled sync to begin');
+        const child = env.client.workflow.getHandle(payrollSyncWorkflowId(input.companyId, period));
+        if (stop === 'terminate') await child.terminate('stopped by an operator');
+        else await child.cancel();
+        const result = await handle.result();
+        expect(result.runs).toEqual([{ outcome: 'ran', syncId: fake.inputsOf('beginSync')[0]!.syncId, status: 'failed', trigger: 'schedule', stoppedBy: STOPPED_BY[stop] }]);
+        expect(result.automaticRetry).toBe('sync_stopped');
+        expect(fake.inputsOf('beginSync')).toHaveLength(1);
+        expect(await historyEvents(handle, 'EVENT_TYPE_TIMER_STARTED')).toEqual([]);
+      });
+    });
+  }
+
+  it('a run waiting for its automatic retry ends without it when told the schedule was paused or deleted', async () => {
+    const fake = fakeActivities({
+      beginSync: async () => {
+        throw ApplicationFailure.nonRetryable('Company has no Personio credentials', FailureType.NoPersonioCredentials);
+      },
+    });
+    await withWorker(env, fake.activities, async (taskQueue) => {
+      // A pause of 6 hours, as in production: only the signal can end it within the test.
+      const handle = await startScheduled(taskQueue, scheduledInput({ autoRetryAfterMinutes: 360 }));
+      await eventually(async () => (await historyEvents(handle, 'EVENT_TYPE_TIMER_STARTED')).length === 1, 10_000, 'the retry pause to start');
+      await handle.signal(cancelAutomaticRetrySignal, { reason: 'schedule_deleted' });
+      const result = await handle.result();
+      expect(result.automaticRetry).toBe('schedule_deleted');
+      expect(result.runs).toHaveLength(1);
+      expect(fake.inputsOf('beginSync')).toHaveLength(1);
     });
   });
 });

@@ -3,6 +3,7 @@
 // answer with canned results (or whatever a test's handler does). Activity types come from the activities (types only).
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -96,7 +97,7 @@ export const cannedHandlers: SyncActivityHandlers = {
   beginSync: async () => ({ entryCount: 18 }),
   resolveEmployees: async () => RESOLVED,
   ensureCompensationTypes: async () => ({ benefits: BENEFITS, createdTypes: [] }),
-  planSync: async () => ({ itemsTotal: 6 * ITEMS_PER_CHUNK, chunksTotal: 6 }),
+  planSync: async () => ({ itemsTotal: 6 * ITEMS_PER_CHUNK, chunksTotal: 6, pushConcurrency: 4 }),
   pushChunk: async () => ({ items: ITEMS_PER_CHUNK, created: ITEMS_PER_CHUNK, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 }),
   finishSync: async (input) => ({ status: input.failure ? 'failed' : 'succeeded', counts: COUNTS }),
   sendSyncSummary: async () => ({ status: 'sent' }),
@@ -209,4 +210,14 @@ export async function historyEvents(handle: WorkflowHandle, ...types: (keyof typ
   const history = await handle.fetchHistory();
   const wanted = new Set(types.map((t) => temporal.api.enums.v1.EventType[t]));
   return (history.events ?? []).filter((e) => e.eventType != null && wanted.has(e.eventType));
+}
+
+/** The summaries the workflow gave its activities (what the Temporal UI shows instead of the bare activity type). */
+export async function activitySummaries(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  const converter = defaultPayloadConverter;
+  return (history.events ?? []).flatMap((event) => {
+    const summary = event.activityTaskScheduledEventAttributes ? event.userMetadata?.summary : undefined;
+    return summary ? [converter.fromPayload<string>(summary)] : [];
+  });
 }
