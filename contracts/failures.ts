@@ -12,6 +12,8 @@ export const FailureType = {
   MappingConflict: 'MappingConflict',
   /** A push attempt that lost its chunk to a newer attempt, or its period to a newer sync: it stopped posting (retryable: the newest goes on). */
   PushFenceLost: 'PushFenceLost',
+  /** The sync's workflow was terminated or timed out in Temporal: it could not record an outcome itself. */
+  SyncWorkflowEnded: 'SyncWorkflowEnded',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { syncRunCollections } from '../../db/sync-runs.js';
+import { settleEndedRuns } from '../ended-runs.js';
 import type { ApiDeps } from '../deps.js';
 import { problemResponses } from '../schemas/common.js';
 import { failedSyncListSchema } from '../schemas/payroll-syncs.js';
@@ -14,6 +15,9 @@ const querySchema = z.object({
 });
 
 /** Operators' view across companies, from the export log in MongoDB (see README: why not Temporal visibility). */
+/** Running runs checked against Temporal per call of the failed-sync list. */
+const SETTLE_AT_MOST = 200;
+
 export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(
     createRoute({
@@ -27,6 +31,8 @@ export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void 
     async (c) => {
       const query = c.req.valid('query');
       const statuses = query.status.split(',') as ('failed' | 'partially_failed')[];
+      // Runs whose workflow was terminated or timed out are failed too, though nothing recorded it yet.
+      if (statuses.includes('failed')) await settleEndedRuns(deps, await syncRunCollections(deps.db).syncRuns.find({ status: 'running' }).limit(SETTLE_AT_MOST).toArray());
       const runs = await syncRunCollections(deps.db)
         .syncRuns.find({ status: { $in: statuses } })
         .sort({ startedAt: -1 })

@@ -17,6 +17,7 @@ import {
   syncListSchema,
   syncStartedSchema,
 } from '../schemas/payroll-syncs.js';
+import { settleEndedRuns } from '../ended-runs.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
 import { syncDetailView, syncSummaryView } from '../sync-views.js';
@@ -77,7 +78,8 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
   async function requireRun(companyId: string, syncId: string): Promise<SyncRunDoc> {
     const run = await syncRuns.findOne({ _id: syncId, companyId });
     if (!run) throw new ApiProblem(404, 'Not Found', { detail: `No sync ${syncId} for company ${companyId}.`, errors: [{ field: 'syncId', reason: 'unknown sync' }] });
-    return run;
+    const [settled] = await settleEndedRuns(deps, [run]);
+    return settled ?? run;
   }
 
   app.openapi(
@@ -121,7 +123,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
         const at = new Date(cursor.t);
         filter.$or = [{ startedAt: { $lt: at } }, { startedAt: at, _id: { $lt: cursor.id } }];
       }
-      const runs = await syncRuns.find(filter).sort({ startedAt: -1, _id: -1 }).limit(query.limit + 1).toArray();
+      const runs = await settleEndedRuns(deps, await syncRuns.find(filter).sort({ startedAt: -1, _id: -1 }).limit(query.limit + 1).toArray());
       const page = runs.slice(0, query.limit);
       const last = page[page.length - 1];
       return c.json({ items: page.map((run) => syncSummaryView(viewConfig, run)), nextCursor: runs.length > query.limit && last ? encodeCursor(last) : null }, 200);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { syncRunCollections } from '../../db/sync-runs.js';
 import { syncWorkCollections } from '../../db/sync-work.js';
-import { benefitMappingsSchema, syncConflictProblemSchema, syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
+import { benefitMappingsSchema, failedSyncListSchema, syncConflictProblemSchema, syncDetailSchema, syncListSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { SANDBOX_PERSONALITIES } from '../support/personalities.js';
 import {
@@ -225,5 +225,22 @@ describe('payroll sync', () => {
     expect(view.status).toBe('partially_failed');
     expect(view.results.total).toBe(lostEntries);
     expect(view.results.items[0]!.reason).toMatch(/retry the sync/);
+  });
+
+  it('a sync terminated in Temporal shows as failed, with why, in the export log and the failed-sync list; its retry completes it exactly once', async () => {
+    const s = await createScenario(h, { employees: 30 });
+    const started = parseApiJson(syncStartedSchema, await h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period }));
+    await h.temporal.workflow.getHandle(started.json.workflowId, started.json.runId).terminate('stopped by an operator');
+    const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${started.json.syncId}`)).json;
+    expect(view.status).toBe('failed');
+    expect(view.failure).toMatchObject({ type: 'SyncWorkflowEnded', message: expect.stringMatching(/^The sync was terminated in Temporal before it finished: .*Retry the sync/) });
+    const failed = (await h.apiAs(failedSyncListSchema, 'GET', '/v1/payroll-syncs?status=failed&limit=200')).json;
+    expect(failed.items.map((i: { syncId: string }) => i.syncId)).toContain(started.json.syncId);
+    // Activities of the terminated sync may still be running out; the retry takes over the period and completes it.
+    const retry = await h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs/${started.json.syncId}/retry`);
+    expect(retry.status, retry.text).toBe(202);
+    const retried = parseApiJson(syncStartedSchema, retry).json;
+    await h.temporal.workflow.getHandle(retried.workflowId, retried.runId).result();
+    await expectExactlyOnce(h, s);
   });
 });
