@@ -9,6 +9,7 @@ import { temporalConnectSettings } from './config/temporal.js';
 import { createWorkerDeps } from './activities/deps.js';
 import { ensureSearchAttributes } from './config/ensure-search-attributes.js';
 import { superviseMongoClient } from './db/mongo-supervision.js';
+import { installWorkerTelemetry, personioRequestMetrics } from './observability/worker-metrics.js';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -84,9 +85,10 @@ const quietBundler = { trace() {}, debug() {}, info() {}, warn: console.warn, er
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = parseEnv(workerEnvSchema, env);
+  installWorkerTelemetry(config.WORKER_METRICS_PORT);
   const temporal = temporalConnectSettings(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
-  const deps = await createWorkerDeps(config);
+  const deps = await createWorkerDeps(config, config.WORKER_METRICS_PORT ? { personioObserver: personioRequestMetrics() } : {});
   const mongoSupervision = superviseMongoClient({ client: deps.db.client, uri: config.MONGODB_URI, logger: deps.logger, wedgedExitMs: config.MONGODB_WEDGED_EXIT_MS });
   await ensureSearchAttributes(connection, temporal.namespace, deps.logger);
   const queues = config.WORKER_TASK_QUEUES;
@@ -100,7 +102,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     ...(syncTaskQueue ? { syncTaskQueue } : {}),
     ...(interactiveTaskQueue ? { interactiveTaskQueue } : {}),
   });
-  deps.logger.info('worker started', { taskQueues: [syncTaskQueue, interactiveTaskQueue].filter(Boolean), namespace: temporal.namespace });
+  deps.logger.info('worker started', {
+    taskQueues: [syncTaskQueue, interactiveTaskQueue].filter(Boolean),
+    namespace: temporal.namespace,
+    metrics: config.WORKER_METRICS_PORT ? `http://localhost:${config.WORKER_METRICS_PORT}/metrics` : 'off',
+  });
   try {
     // Worker.run() shuts down on SIGINT/SIGTERM: no new tasks, running activities get the grace time, then exit.
     await Promise.all(workers.map((worker) => worker.run()));

@@ -5,7 +5,7 @@ import { connectMongo } from '../db/mongo.js';
 import { createMongoBudgetStore } from '../db/request-budgets.js';
 import { ensureIndexes } from '../db/indexes.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createPersonioClientFactory, createPersonioCredentialRegistry, type BudgetStore, type PersonioClientConfig, type PersonioClientFactory } from '../personio/index.js';
+import { createPersonioClientFactory, createPersonioCredentialRegistry, type BudgetStore, type PersonioClientConfig, type PersonioClientFactory, type PersonioRequestObserver } from '../personio/index.js';
 import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
 import { createSmtpMailer, smtpConfigFromEnv, type Mailer } from '../email/mailer.js';
 import type { EmailConfig } from '../email/summary-sender.js';
@@ -42,13 +42,13 @@ export interface WorkerDeps extends ActivityDeps {
  * `budgetStore`: where the credentials' request budgets are shared by every worker process (MongoDB); without it
  * each process paces on its own.
  */
-export function createPersonioClients(config: PersonioClientConfig, logger: Logger, budgetStore?: BudgetStore): PersonioClients {
+export function createPersonioClients(config: PersonioClientConfig, logger: Logger, budgetStore?: BudgetStore, observer?: PersonioRequestObserver): PersonioClients {
   // One registry: both factories share each credential's token and request budget.
   const registry = createPersonioCredentialRegistry({
     ...(config.requestsPerMinute ? { requestsPerMinute: config.requestsPerMinute } : {}),
     ...(budgetStore ? { budgetStore, onBudgetStoreError: (error: unknown) => logger.warn('could not record a Personio pause in MongoDB', { error: String(error) }) } : {}),
   });
-  const base: PersonioClientConfig = { ...config, registry, logger: logger.child({ component: 'personio' }) };
+  const base: PersonioClientConfig = { ...config, registry, logger: logger.child({ component: 'personio' }), ...(observer ? { observer } : {}) };
   return {
     sync: createPersonioClientFactory(base),
     interactive: createPersonioClientFactory({
@@ -70,7 +70,7 @@ export function personioConfigFromEnv(config: WorkerEnv): PersonioClientConfig {
   };
 }
 
-export async function createWorkerDeps(config: WorkerEnv): Promise<WorkerDeps> {
+export async function createWorkerDeps(config: WorkerEnv, opts: { personioObserver?: PersonioRequestObserver } = {}): Promise<WorkerDeps> {
   const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB);
   await ensureIndexes(mongo.db);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'worker' } });
@@ -84,7 +84,7 @@ export async function createWorkerDeps(config: WorkerEnv): Promise<WorkerDeps> {
     db: mongo.db,
     logger,
     cipher,
-    personio: createPersonioClients(personioConfigFromEnv(config), logger, createMongoBudgetStore(mongo.db)),
+    personio: createPersonioClients(personioConfigFromEnv(config), logger, createMongoBudgetStore(mongo.db), opts.personioObserver),
     mailer,
     email: { platformBaseUrl: config.PLATFORM_BASE_URL, from: config.SMTP_FROM },
     push: { requestsPerMinute: config.PERSONIO_REQUESTS_PER_MINUTE, requestTimeoutMs: config.PERSONIO_TIMEOUT_MS },

@@ -1,6 +1,8 @@
 // The HTTP API: a Hono app built from its dependencies, so tests can build it with real or fake ones.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { prometheus } from '@hono/prometheus';
+import { Registry } from 'prom-client';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { bearerAuth } from './auth.js';
@@ -56,6 +58,11 @@ async function drainBody(request: Request, capBytes: number): Promise<void> {
 
 export function createApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  // Request counts and latencies by route pattern (never a company id) and status, for Prometheus; no token needed.
+  const { printMetrics, registerMetrics } = prometheus({ registry: new Registry() });
+  app.use('*', registerMetrics);
+  app.get('/metrics', printMetrics);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

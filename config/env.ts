@@ -45,6 +45,8 @@ export const workerProcessEnvSchema = z.object({
    * container orchestrator usually allows.
    */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Prometheus metrics (the Temporal SDK's and the sync's) on this port, path /metrics; 0 = off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
 });
 
 export const credentialsEnvSchema = z.object({

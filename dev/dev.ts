@@ -8,6 +8,7 @@ import { createWorkerDeps } from '../activities/deps.js';
 import { startApiServer, type RunningApi } from '../api/server.js';
 import { interactiveTaskQueueOf, parseEnv, workerEnvSchema } from '../config/env.js';
 import { createWorkers } from '../worker.js';
+import { installWorkerTelemetry, personioRequestMetrics } from '../observability/worker-metrics.js';
 import { seedDemo, type SeedResult } from './demo-seed.js';
 import { devDataDir, devEndpointsFile, removeDevEndpoints, writeDevEndpoints } from './dev-endpoints.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
   };
 
   const workerConfig = parseEnv(workerEnvSchema, env);
-  workerDeps = await createWorkerDeps(workerConfig);
+  installWorkerTelemetry(workerConfig.WORKER_METRICS_PORT);
+  workerDeps = await createWorkerDeps(workerConfig, workerConfig.WORKER_METRICS_PORT ? { personioObserver: personioRequestMetrics() } : {});
   workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   workers = await createWorkers({
     connection: workerConnection,
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     `  API             ${api.url}   (token: ${tokenHint})`,
     `  OpenAPI docs    ${api.url}/docs`,
     `  Temporal Web UI ${env.TEMPORAL_UI_URL}`,
+    `  Metrics         ${api.url}/metrics (API)   ${workerConfig.WORKER_METRICS_PORT ? `http://localhost:${workerConfig.WORKER_METRICS_PORT}/metrics (worker)` : '(worker metrics off: WORKER_METRICS_PORT=0)'}`,
     `  Caught mail     ${stack.mailWebUrl ?? `(external SMTP ${stack.smtpUrl})`}`,
     `  Personio        ${stack.personioBaseUrl ? `${stack.personioBaseUrl}${process.env.PERSONIO_BASE_URL ? '' : '   (sandbox)'}` : '(not configured)'}`,
     `  Data and logs   ${shown(dataDir)}   (endpoints: ${shown(endpointsFile)})`,

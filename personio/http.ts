@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { abortableSleep, untilAborted } from './abort.js';
 import type { RequestBudget } from './shared-budget.js';
-import type { PersonioLogger } from './types.js';
+import type { PersonioLogger, PersonioRequestObserver } from './types.js';
 
 export interface ResolvedRetryConfig {
   maxAttempts: number;
@@ -33,6 +33,7 @@ export interface HttpContext {
   redact: Redactor;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  observer?: PersonioRequestObserver;
 }
 
 /**
@@ -150,10 +151,12 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
     retryAfter = res.headers.get('retry-after');
     // The body is read under the same timeout signal.
     text = await res.text();
+    ctx.observer?.requestDone(req.endpoint, status);
   } catch (err) {
     // Stopped from outside (the activity was cancelled): not a Personio failure.
     if (req.signal?.aborted) throw req.signal.reason;
     const error = errorFromFetchFailure(err, { endpoint: req.endpoint, timeoutMs: ctx.timeoutMs, host: req.url.host });
+    ctx.observer?.requestDone(req.endpoint, error.kind === 'timeout' ? 'timeout' : 'network');
     ctx.logger.debug('personio request failed', {
       endpoint: req.endpoint,
       kind: error.kind,

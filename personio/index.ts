@@ -18,6 +18,7 @@ export type {
   PersonioClientConfig,
   PersonioRetryConfig,
   PersonioLogger,
+  PersonioRequestObserver,
   PersonioClient,
   PersonioClientFactory,
   PersonioClientOptions,

@@ -54,6 +54,6 @@ export function resolveClientSettings(config: PersonioClientConfig): ClientSetti
     timeoutMs,
     commonHeaders,
     scopes: config.scopes ?? [],
-    httpContext: (redact) => ({ timeoutMs, retry, logger, redact }),
+    httpContext: (redact) => ({ timeoutMs, retry, logger, redact, ...(config.observer ? { observer: config.observer } : {}) }),
   };
 }

@@ -54,6 +54,13 @@ export interface PersonioClientConfig {
   retry?: PersonioRetryConfig;
   /** Never receives secrets or tokens. */
   logger?: PersonioLogger;
+  /** Told of every answer (or failure) of every attempt: for metrics. Endpoint labels only, no ids. */
+  observer?: PersonioRequestObserver;
+}
+
+/** `outcome`: the HTTP status, or the kind of failure when there was no answer (timeout, network). */
+export interface PersonioRequestObserver {
+  requestDone(endpoint: string, outcome: number | 'timeout' | 'network'): void;
 }
 
 export interface PersonioPerson {

@@ -24,13 +24,28 @@ afterAll(async () => {
 });
 
 describe('production build', () => {
-  it('runs a sync with `node dist/worker.js` and its prebundled workflows', async () => {
-    const worker: WorkerProcess = spawnWorker(h.workerEnv(), { entry: `${root}dist/worker.js` });
+  it('runs a sync with `node dist/worker.js` and its prebundled workflows, and serves its metrics', async () => {
+    const metricsPort = await freePort();
+    const worker: WorkerProcess = spawnWorker({ ...h.workerEnv(), WORKER_METRICS_PORT: String(metricsPort) }, { entry: `${root}dist/worker.js` });
     children.push(worker.child);
     const s = await createScenario(h, { employees: 5, benefits: 2 });
     const sync = await runSync(h, s);
     expect(sync.status, worker.output()).toBe('succeeded');
     await expectExactlyOnce(h, s);
+
+    // The SDK's own metrics and the sync's, on one endpoint; no company id, email or secret in any label.
+    let metrics = '';
+    for (let i = 0; i < 50 && !/payroll_syncs_total\{/.test(metrics); i++) {
+      metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(metrics).toMatch(/^temporal_workflow_task_schedule_to_start_latency\w*_count\{/m);
+    expect(metrics).toMatch(/^temporal_workflow_completed\w*\{/m);
+    expect(metrics).toMatch(/^payroll_syncs_total\{.*status="succeeded".*\} [1-9]/m);
+    expect(metrics).toMatch(/^payroll_sync_duration_seconds_count\{.*\} [1-9]/m);
+    expect(metrics).toMatch(/^personio_requests_total\{.*endpoint="compensations\.create".*outcome="20\d".*\} 10$/m);
+    expect(metrics).not.toContain(s.companyId);
+    expect(metrics).not.toMatch(/@/);
   });
 
   it('serves the API with `node dist/api/server.js`', async () => {
@@ -52,5 +67,10 @@ describe('production build', () => {
     const res = await fetch(`${url}/v1/companies/nobody`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    // Request counts and latencies by route pattern and status, without a token.
+    const metrics = await fetch(`${url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^http_requests_total\{method="GET",route="\/v1\/companies\/:companyId",status="404",ok="false"\} 1$/m);
+    expect(metrics).toMatch(/^http_request_duration_seconds_count\{/m);
+    expect(metrics).not.toContain('nobody');
   });
 });

@@ -126,6 +126,7 @@ export async function startBenchStack(opts: BenchStackOptions) {
         CREDENTIALS_KEY_ID: 'bench-key',
         PERSONIO_BASE_URL: sandbox.url,
         PERSONIO_REQUESTS_PER_MINUTE: String(overrides.requestsPerMinute),
+        WORKER_METRICS_PORT: '0',
         SMTP_URL: stack.smtpUrl,
         PLATFORM_BASE_URL: PLATFORM_BASE_URL,
         LOG_LEVEL: overrides.logLevel ?? 'info',

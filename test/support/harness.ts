@@ -173,6 +173,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
       SMTP_FROM: HARNESS_MAIL_FROM,
       PLATFORM_BASE_URL: HARNESS_PLATFORM_BASE_URL,
       LOG_LEVEL: 'warn',
+      // Several worker processes may run at once: a test that scrapes metrics sets its own port.
+      WORKER_METRICS_PORT: '0',
     };
   }
 
