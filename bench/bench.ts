@@ -5,7 +5,8 @@
 //   npm run bench -- --quick                       # 200 entries, a ~30 s rate-limit run, one queue-latency pair
 //   npm run bench -- --sizes 1000,10000 --rate-limit-entries 1000 --rate-limit-rpm 600 --json out.json
 //
-// Options: --sizes a,b (entries; 2 benefits per employee), --quick, --no-baseline, --baseline-max n (the naive
+// Options: --sizes a,b (entries; 2 benefits per employee; `none` for no size run), --quick, --queue-loads
+// 1x10000@0,4x1000@100 (syncs × entries @ sandbox latency ms under which connection tests are timed), --no-baseline, --baseline-max n (the naive
 // loop runs for sizes up to n, default 10000), --no-rate-limit, --no-queue-latency (the connection-test latency
 // while syncs push, with interactive work on its own queue and on the sync queue),
 // --rate-limit-rpm n (default 600), --rate-limit-entries n (default 1000), --concurrency n (baseline POSTs
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     'no-rate-limit': { type: 'boolean', default: false },
     'baseline-max': { type: 'string' },
     'no-queue-latency': { type: 'boolean', default: false },
+    'queue-loads': { type: 'string' },
     'rate-limit-rpm': { type: 'string' },
     'rate-limit-entries': { type: 'string' },
     concurrency: { type: 'string' },
@@ -57,7 +59,14 @@ const { values: args } = parseArgs({
 const BENEFITS_PER_EMPLOYEE = 2;
 /** The worker's own budget for the throughput runs: high enough never to pace them. */
 const UNLIMITED_RPM = 600_000;
-const sizes = (args.sizes ?? (args.quick ? '200' : '1000,10000,50000')).split(',').map((s) => Number(s.trim()));
+const sizesArg = args.sizes ?? (args.quick ? '200' : '1000,10000,50000');
+const sizes = sizesArg === 'none' ? [] : sizesArg.split(',').map((s) => Number(s.trim()));
+/** `<syncs>x<entries>@<latency ms>`, comma-separated: the loads under which a connection test's latency is measured. */
+const queueLoads = (args['queue-loads'] ?? (args.quick ? '1x1000@0' : '1x10000@0,4x1000@100')).split(',').map((load) => {
+  const match = /^(\d+)x(\d+)@(\d+)$/.exec(load.trim());
+  if (!match) throw new Error(`--queue-loads: "${load}" is not <syncs>x<entries>@<latency ms>`);
+  return { syncs: Number(match[1]), entriesPerSync: Number(match[2]), latencyMs: Number(match[3]) };
+});
 const baselineMax = Number(args['baseline-max'] ?? 10_000);
 if (sizes.some((n) => !Number.isInteger(n) || n < BENEFITS_PER_EMPLOYEE || n % BENEFITS_PER_EMPLOYEE !== 0)) {
   throw new Error(`--sizes must be even entry counts (${BENEFITS_PER_EMPLOYEE} benefits per employee)`);
@@ -448,8 +457,7 @@ async function main(): Promise<number> {
     }
     if (!args['no-rate-limit']) rate = await runProduct(h, { entries: rateLimitEntries, label: `ratelimit-${rateLimitEntries}`, rateLimitRpm });
     if (!args['no-queue-latency']) {
-      const loads = args.quick ? [{ syncs: 1, entriesPerSync: 1_000, latencyMs: 0 }] : [{ syncs: 1, entriesPerSync: 10_000, latencyMs: 0 }, { syncs: 12, entriesPerSync: 1_000, latencyMs: 100 }];
-      for (const load of loads) {
+      for (const load of queueLoads) {
         for (const sharedQueue of [true, false]) {
           const label = `queue-${load.syncs}x${load.entriesPerSync}-${sharedQueue ? 'shared' : 'own'}`;
           queueRuns.push(await runQueueLatency(h, { ...load, label, sharedQueue, samples: args.quick ? 3 : 8, dataDir, log }));
