@@ -1,11 +1,11 @@
 // The HTTP API: a Hono app built from its dependencies, so tests can build it with real or fake ones.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { prometheus } from '@hono/prometheus';
 import { Registry } from 'prom-client';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { bearerAuth } from './auth.js';
+import { registerDocsPage } from './docs-page.js';
 import type { ApiDeps } from './deps.js';
 import { ApiProblem, problem } from './problem.js';
 import { registerBenefitMappingRoutes } from './routes/benefit-mappings.js';
@@ -107,7 +107,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     },
     security: [{ bearerAuth: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  registerDocsPage(app, '/openapi.json');
 
   app.notFound((c) => problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` }));
   app.onError((error, c) => {

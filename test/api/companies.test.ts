@@ -134,6 +134,7 @@ describe('companies', () => {
     );
     const docs = await fetch(`${h.apiUrl}/docs`);
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain('/docs/assets/init.js');
+    expect(await (await fetch(`${h.apiUrl}/docs/assets/init.js`)).text()).toContain('"/openapi.json"');
   });
 });
