@@ -15,6 +15,7 @@ export interface StartSyncRequest {
   dryRun: boolean;
   trigger: SyncTrigger;
   retryOf?: string;
+  pastCutoff?: boolean;
 }
 
 export type StartSyncOutcome =
@@ -32,6 +33,7 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
     dryRun: request.dryRun,
     workflowId,
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+    ...(request.pastCutoff ? { pastCutoff: true } : {}),
   });
   const entrySet = await readActiveEntrySet(deps.db, request.companyId, request.period);
   try {

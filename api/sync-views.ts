@@ -17,6 +17,7 @@ export function syncSummaryView(config: ViewConfig, run: SyncRunDoc) {
     status: run.status,
     trigger: run.trigger,
     dryRun: run.dryRun,
+    pastCutoff: run.pastCutoff ?? false,
     retryOf: run.retryOf ?? null,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,

@@ -10,6 +10,8 @@ export interface CompanyDoc {
   managerEmails: string[];
   locale: Locale;
   timezone: string;
+  /** Day (1–28) of the month after a period on which that period's payroll closes, company time; null/absent: no guard. */
+  payrollCutoffDay?: number | null;
   lastConnectionTest?: ConnectionTestResult;
   createdAt: Date;
   updatedAt: Date;
@@ -54,7 +56,7 @@ export function companyCollections(db: Db): CompanyCollections {
   };
 }
 
-export type CompanyProfile = Pick<CompanyDoc, 'name' | 'managerEmails' | 'locale' | 'timezone'>;
+export type CompanyProfile = Pick<CompanyDoc, 'name' | 'managerEmails' | 'locale' | 'timezone' | 'payrollCutoffDay'>;
 
 /** Creates or updates a company's profile; answers the stored document. */
 export async function upsertCompany(db: Db, companyId: string, profile: Partial<CompanyProfile>): Promise<CompanyDoc> {

@@ -50,6 +50,8 @@ export interface SyncRunDoc {
   trigger: SyncTrigger;
   dryRun: boolean;
   retryOf?: string;
+  /** The sync was started after its period's payroll cut-off (a dry run says so; a real one was explicitly allowed). */
+  pastCutoff?: boolean;
   workflowId: string;
   runId?: string;
   entrySetId?: string;
@@ -115,7 +117,7 @@ export async function findRun(db: Db, syncId: string): Promise<SyncRunDoc | null
 }
 
 /** The API records a sync before it starts its workflow (so the export log shows it at once). */
-export async function insertStartingRun(db: Db, run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'trigger' | 'dryRun' | 'workflowId' | 'retryOf'>): Promise<void> {
+export async function insertStartingRun(db: Db, run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'trigger' | 'dryRun' | 'workflowId' | 'retryOf' | 'pastCutoff'>): Promise<void> {
   await syncRunCollections(db).syncRuns.insertOne({ ...run, status: 'running', startedAt: new Date() });
 }
 

@@ -15,6 +15,7 @@ async function companyView(db: Db, company: CompanyDoc) {
     managerEmails: company.managerEmails,
     locale: company.locale,
     timezone: company.timezone,
+    payrollCutoffDay: company.payrollCutoffDay ?? null,
     // The secret is never returned, only whether one is stored.
     personio: creds ? { clientId: creds.clientId, hasSecret: true } : null,
     lastConnectionTest: company.lastConnectionTest ?? null,

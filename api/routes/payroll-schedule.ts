@@ -44,6 +44,13 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       const company = await requireCompany(deps.db, companyId);
       const withZone = { ...input, timezone: input.timezone ?? company.timezone };
       assertSafeRunTime(withZone, new Date());
+      // A run exporting the previous month after that month's payroll cut-off would be refused every month.
+      if (company.payrollCutoffDay && withZone.period === 'previous' && withZone.dayOfMonth > company.payrollCutoffDay) {
+        throw new ApiProblem(422, 'Run day after the payroll cut-off', {
+          detail: `The company's payroll of a month closes on day ${company.payrollCutoffDay} of the following month; a run on day ${withZone.dayOfMonth} would export every month too late. Choose day ${company.payrollCutoffDay} or earlier.`,
+          errors: [{ field: 'dayOfMonth', reason: `after the payroll cut-off day ${company.payrollCutoffDay}` }],
+        });
+      }
       await upsertSchedule(ctx, companyId, withZone);
       return c.json(await view(companyId), 200);
     },

@@ -17,6 +17,8 @@ import {
   syncListSchema,
   syncStartedSchema,
 } from '../schemas/payroll-syncs.js';
+import { cutoffPassesAt, isPastCutoff } from '../../payroll/cutoff.js';
+import type { CompanyDoc } from '../../db/companies.js';
 import { settleEndedRuns } from '../ended-runs.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
@@ -42,9 +44,30 @@ function decodeCursor(value: string): Cursor {
   throw new ApiProblem(400, 'Invalid request', { errors: [{ field: 'cursor', reason: 'is not a cursor returned by this API' }] });
 }
 
+/** Problem type of a sync refused because its period's payroll has closed. */
+export const PAYROLL_PERIOD_CLOSED = 'urn:payroll-sync:problem:payroll-period-closed';
+
 export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const { syncRuns } = syncRunCollections(deps.db);
   const viewConfig = { temporalUiUrl: deps.config.temporalUiUrl, temporalNamespace: deps.config.temporalNamespace };
+
+  /**
+   * A real sync of a period whose payroll cut-off has passed is refused unless the request allows it; a dry run
+   * goes ahead and says so. A retry of a sync that was allowed after the cut-off is allowed too.
+   */
+  function checkCutoff(company: CompanyDoc, request: Pick<StartSyncRequest, 'period' | 'dryRun'>, allowAfterCutoff: boolean): boolean {
+    const past = isPastCutoff(request.period, company.payrollCutoffDay, company.timezone, new Date());
+    if (past && !request.dryRun && !allowAfterCutoff) {
+      const closedAt = cutoffPassesAt(request.period, company.payrollCutoffDay as number, company.timezone);
+      throw new ApiProblem(409, 'Payroll period closed', {
+        type: PAYROLL_PERIOD_CLOSED,
+        detail: `The payroll of ${request.period} closed on day ${company.payrollCutoffDay} of the following month (${company.timezone}); it is now past that. Send "allowAfterCutoff": true to export it anyway, as a late export.`,
+        errors: [{ field: 'period', reason: `past its payroll cut-off (${closedAt.toISOString()})` }],
+        closedAt: closedAt.toISOString(),
+      });
+    }
+    return past;
+  }
 
   async function start(request: StartSyncRequest) {
     if (!(await hasCredentials(deps.db, request.companyId))) throw new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
@@ -72,6 +95,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
       runId: outcome.runId,
       temporalUiUrl: workflowUiUrl(viewConfig, outcome.workflowId, outcome.runId),
       dryRun: request.dryRun,
+      pastCutoff: request.pastCutoff ?? false,
     };
   }
 
@@ -94,8 +118,9 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     async (c) => {
       const { companyId } = c.req.valid('param');
       const body = c.req.valid('json');
-      await requireCompany(deps.db, companyId);
-      const started = await start({ companyId, period: body.period, dryRun: body.dryRun, trigger: 'api' });
+      const company = await requireCompany(deps.db, companyId);
+      const pastCutoff = checkCutoff(company, body, body.allowAfterCutoff);
+      const started = await start({ companyId, period: body.period, dryRun: body.dryRun, trigger: 'api', pastCutoff });
       c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
       return c.json(started, 202);
     },
@@ -164,12 +189,13 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     }),
     async (c) => {
       const { companyId, syncId } = c.req.valid('param');
-      await requireCompany(deps.db, companyId);
+      const company = await requireCompany(deps.db, companyId);
       const run = await requireRun(companyId, syncId);
       if (run.status === 'running') {
         throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} is still running; retry it once it has finished.`, runningSyncId: syncId });
       }
-      const started = await start({ companyId, period: run.period, dryRun: run.dryRun, trigger: 'retry', retryOf: syncId });
+      const pastCutoff = checkCutoff(company, run, run.pastCutoff === true);
+      const started = await start({ companyId, period: run.period, dryRun: run.dryRun, trigger: 'retry', retryOf: syncId, pastCutoff });
       c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
       return c.json(started, 202);
     },

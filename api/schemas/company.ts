@@ -10,6 +10,8 @@ export const companyInputSchema = z
       .max(100),
     locale: z.enum(['de', 'en']).default('de'),
     timezone: timezoneSchema.default('Europe/Berlin'),
+    /** Payroll of month P closes on this day of month P+1 (company time zone): later syncs of P are refused. null = no guard. */
+    payrollCutoffDay: z.number().int().min(1, 'must be 1–28').max(28, 'must be 1–28').nullable().default(null),
   })
   .strict()
   .openapi('CompanyInput');
@@ -42,6 +44,7 @@ export const companySchema = z
     managerEmails: z.array(z.string()),
     locale: z.enum(['de', 'en']),
     timezone: z.string(),
+    payrollCutoffDay: z.number().nullable(),
     personio: z.object({ clientId: z.string(), hasSecret: z.boolean() }).nullable(),
     lastConnectionTest: connectionTestResultSchema.nullable(),
     createdAt: z.string(),

@@ -7,12 +7,17 @@ export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name:
 export const syncStatusSchema = z.enum(['running', 'succeeded', 'partially_failed', 'failed']);
 
 export const startSyncInputSchema = z
-  .object({ period: periodSchema, dryRun: z.boolean().default(false) })
+  .object({
+    period: periodSchema,
+    dryRun: z.boolean().default(false),
+    /** Export a period whose payroll cut-off (the company's payrollCutoffDay) has passed: a late export, on purpose. */
+    allowAfterCutoff: z.boolean().default(false),
+  })
   .strict()
   .openapi('StartPayrollSync');
 
 export const syncStartedSchema = z
-  .object({ syncId: z.string(), status: z.literal('running'), workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string(), dryRun: z.boolean() })
+  .object({ syncId: z.string(), status: z.literal('running'), workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string(), dryRun: z.boolean(), pastCutoff: z.boolean() })
   .openapi('PayrollSyncStarted');
 
 const countsSchema = z.record(z.string(), z.number()).openapi('SyncCounts');
@@ -25,6 +30,8 @@ export const syncSummarySchema = z
     status: syncStatusSchema,
     trigger: z.enum(['api', 'schedule', 'retry']),
     dryRun: z.boolean(),
+    /** Started after the period's payroll cut-off. */
+    pastCutoff: z.boolean(),
     retryOf: z.string().nullable(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
