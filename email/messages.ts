@@ -32,6 +32,8 @@ export interface SummaryMessages {
   subject(p: { period: string; company: string; outcome: Outcome }): string;
   heading(period: string): string;
   finishedAt(at: string): string;
+  /** Shown when the sync ran after its period's payroll cut-off. */
+  lateExport: string;
   /** Shown as `title: detail` (the title in bold in HTML). */
   outcome: Record<Outcome, { title: string; detail(p: { problems: number }): string }>;
   /** The size of a problem group: `3 Einträge`. */
@@ -95,6 +97,7 @@ const de: SummaryMessages = {
     `Lohnexport ${period} – ${company}: ${{ succeeded: 'alles übertragen', partially_failed: 'mit Problemen übertragen', failed: 'fehlgeschlagen' }[outcome]}`,
   heading: (period) => `Lohnexport ${period}`,
   finishedAt: (at) => `Abgeschlossen am ${at}`,
+  lateExport: 'Später Export: Die Lohnabrechnung dieses Monats war bereits abgeschlossen (Stichtag überschritten). Bitte prüfen Sie, ob die Beträge noch berücksichtigt werden.',
   outcome: {
     succeeded: { title: 'Alles übertragen', detail: () => 'Alle Beträge sind in Personio.' },
     partially_failed: {
@@ -198,6 +201,7 @@ const en: SummaryMessages = {
     `Payroll export ${period} – ${company}: ${{ succeeded: 'all transferred', partially_failed: 'transferred with problems', failed: 'failed' }[outcome]}`,
   heading: (period) => `Payroll export ${period}`,
   finishedAt: (at) => `Finished on ${at}`,
+  lateExport: "Late export: this month's payroll had already closed (past its cut-off day). Check that these amounts are still taken into account.",
   outcome: {
     succeeded: { title: 'All transferred', detail: () => 'Every amount is in Personio.' },
     partially_failed: {

@@ -25,7 +25,7 @@ export interface ProblemSummary {
 }
 
 export interface SummaryInput {
-  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'status' | 'currency' | 'counts' | 'totals' | 'createdTypes' | 'failure' | 'finishedAt'>;
+  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'status' | 'currency' | 'counts' | 'totals' | 'createdTypes' | 'failure' | 'finishedAt' | 'pastCutoff'>;
   company: { name: string; locale: Locale; timezone?: string };
   problems: ProblemSummary;
   logUrl: string;
@@ -179,6 +179,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
     heading: m.heading(period),
     companyName,
     finishedAt: run.finishedAt ? m.finishedAt(formatDateTime(run.finishedAt, locale, company.timezone ?? 'Europe/Berlin')) : '',
+    lateExport: run.pastCutoff ? m.lateExport : '',
     outcomeLine,
     outcomeTitle,
     outcomeDetail,

@@ -140,4 +140,18 @@ describe('summary model', () => {
     expect(de.html).toContain('Alles übertragen');
     expect(de.text).toContain('Exportprotokoll: https://p.example/l?a=1&b=2');
   });
+
+  it('marks an export after the payroll cut-off as late, in German and in English, and says nothing otherwise', async () => {
+    const problems = { shown: [], total: 0, byKind: {} };
+    const late = { ...baseRun, status: 'succeeded', pastCutoff: true } as SyncRunDoc;
+    const de = await renderSyncSummary({ run: late, company: { name: 'Acme', locale: 'de' }, problems, logUrl: 'x' });
+    expect(de.text).toContain('Später Export');
+    expect(de.html).toContain('Später Export');
+    const en = await renderSyncSummary({ run: late, company: { name: 'Acme', locale: 'en' }, problems, logUrl: 'x' });
+    expect(en.text).toContain('Late export');
+    expect(en.html).toContain('Late export');
+    const onTime = await renderSyncSummary({ run: { ...late, pastCutoff: false }, company: { name: 'Acme', locale: 'en' }, problems, logUrl: 'x' });
+    expect(onTime.text).not.toContain('Late export');
+    expect(onTime.html).not.toContain('Late export');
+  });
 });
