@@ -1,13 +1,14 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Filter } from 'mongodb';
-import { hasCredentials } from '../../db/companies.js';
+import { hasCredentials, type CompanyDoc } from '../../db/companies.js';
 import { syncRunCollections, type SyncRunDoc } from '../../db/sync-runs.js';
 import { readActiveEntrySet } from '../../db/entry-sets.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { companyIdSchema, problemResponses } from '../schemas/common.js';
+import { companyIdSchema, problemResponses, problemSchema } from '../schemas/common.js';
 import {
+  periodClosedProblemSchema,
   startSyncInputSchema,
   syncDetailQuerySchema,
   syncDetailSchema,
@@ -18,7 +19,6 @@ import {
   syncStartedSchema,
 } from '../schemas/payroll-syncs.js';
 import { cutoffPassesAt, isPastCutoff } from '../../payroll/cutoff.js';
-import type { CompanyDoc } from '../../db/companies.js';
 import { settleEndedRuns } from '../ended-runs.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
@@ -27,7 +27,13 @@ import { syncDetailView, syncSummaryView } from '../sync-views.js';
 const companyParams = z.object({ companyId: companyIdSchema });
 const syncParams = z.object({ companyId: companyIdSchema, syncId: syncIdSchema });
 
-const conflictResponse = { 409: { description: 'A sync of this company and period is already running', content: { 'application/problem+json': { schema: syncConflictProblemSchema } } } };
+const conflictResponse = {
+  409: {
+    description:
+      'A sync of this company and period is already running (SyncConflictProblem); the period is past its payroll cut-off (PayrollPeriodClosedProblem, type urn:payroll-sync:problem:payroll-period-closed); or the company has no Personio credentials or the period no entries (Problem)',
+    content: { 'application/problem+json': { schema: z.union([syncConflictProblemSchema, periodClosedProblemSchema, problemSchema]) } },
+  },
+};
 
 interface Cursor {
   t: number;

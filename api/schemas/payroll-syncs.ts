@@ -125,3 +125,6 @@ export const syncConflictProblemSchema = problemSchema
     runningSync: z.string().optional(),
   })
   .openapi('SyncConflictProblem');
+
+/** 409 `urn:payroll-sync:problem:payroll-period-closed`: the period's payroll cut-off has passed. */
+export const periodClosedProblemSchema = problemSchema.extend({ closedAt: z.string() }).openapi('PayrollPeriodClosedProblem');

@@ -2,6 +2,7 @@
 // allowAfterCutoff, a dry run says the period is past it, and a schedule that would always export too late is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { companySchema, problemSchema, syncDetailSchema, syncStartedSchema } from '../support/api-schemas.js';
+import { periodClosedProblemSchema } from '../../api/schemas/payroll-syncs.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createScenario, expectExactlyOnce, waitForSync } from '../support/payroll-scenario.js';
 
@@ -27,12 +28,16 @@ async function companyWithCutoff(period: string, cutoffDay: number | null) {
 describe('payroll cut-off', () => {
   it('refuses a sync of a closed period with 409 payroll-period-closed, and writes nothing', async () => {
     const s = await companyWithCutoff(CLOSED_PERIOD, 5);
-    const res = await h.apiAs(problemSchema, 'POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period });
+    const res = await h.apiAs(periodClosedProblemSchema, 'POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period });
     expect(res.status, res.text).toBe(409);
+    expect(res.json.closedAt).toBe('2026-10-05T22:00:00.000Z'); // midnight after 5 October, Berlin summer time
     expect(res.json.type).toBe('urn:payroll-sync:problem:payroll-period-closed');
     expect(res.json.errors).toEqual([{ field: 'period', reason: expect.stringContaining('past its payroll cut-off') }]);
     expect(res.json.detail).toContain('allowAfterCutoff');
     expect((await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs`)).json).toMatchObject({ items: [] });
+    // The OpenAPI document declares that answer.
+    const doc = (await (await fetch(`${h.apiUrl}/openapi.json`)).json()) as { components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.components.schemas)).toContain('PayrollPeriodClosedProblem');
   });
 
   it('a dry run of a closed period goes ahead and says it is past the cut-off', async () => {
