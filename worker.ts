@@ -9,7 +9,7 @@ import { temporalConnectSettings } from './config/temporal.js';
 import { createWorkerDeps } from './activities/deps.js';
 import { ensureSearchAttributes } from './config/ensure-search-attributes.js';
 import { superviseMongoClient } from './db/mongo-supervision.js';
-import { installWorkerTelemetry, personioRequestMetrics } from './observability/worker-metrics.js';
+import { installWorkerTelemetry } from './observability/worker-metrics.js';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -85,10 +85,10 @@ const quietBundler = { trace() {}, debug() {}, info() {}, warn: console.warn, er
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = parseEnv(workerEnvSchema, env);
-  installWorkerTelemetry(config.WORKER_METRICS_PORT);
+  const telemetry = installWorkerTelemetry(config.WORKER_METRICS_PORT);
   const temporal = temporalConnectSettings(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
-  const deps = await createWorkerDeps(config, config.WORKER_METRICS_PORT ? { personioObserver: personioRequestMetrics() } : {});
+  const deps = await createWorkerDeps(config, telemetry);
   const mongoSupervision = superviseMongoClient({ client: deps.db.client, uri: config.MONGODB_URI, logger: deps.logger, wedgedExitMs: config.MONGODB_WEDGED_EXIT_MS });
   await ensureSearchAttributes(connection, temporal.namespace, deps.logger);
   const queues = config.WORKER_TASK_QUEUES;

@@ -1,6 +1,6 @@
 // One Temporal Schedule per company runs the monthly export. Temporal holds the schedule; this module
 // turns the API's view of it into Temporal's and back.
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
 import type { z } from '@hono/zod-openapi';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { payrollScheduleId, scheduledRunWorkflowId, WORKFLOW_TYPES } from '../contracts/ids.js';
@@ -90,14 +90,21 @@ export async function cancelWaitingRetries(ctx: ScheduleContext, description: Sc
   return signalled;
 }
 
+/** The schedule's description, or undefined when the company has none. */
+async function describeIfExists(handle: ScheduleHandle): Promise<ScheduleDescription | undefined> {
+  try {
+    return await handle.describe();
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return undefined;
+    throw error;
+  }
+}
+
 export async function upsertSchedule(ctx: ScheduleContext, companyId: string, input: ScheduleInput & { timezone: string }): Promise<void> {
   const options = scheduleOptions(ctx, companyId, input);
   const handle = ctx.temporal.schedule.getHandle(options.scheduleId);
-  let existing: ScheduleDescription;
-  try {
-    existing = await handle.describe();
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  const existing = await describeIfExists(handle);
+  if (!existing) {
     await ctx.temporal.schedule.create(options);
     return;
   }
@@ -120,14 +127,8 @@ function runOutcomes(result: ScheduledPayrollSyncResult | undefined): ScheduleVi
 }
 
 export async function describeSchedule(ctx: ScheduleContext, companyId: string): Promise<ScheduleView | undefined> {
-  const handle = ctx.temporal.schedule.getHandle(payrollScheduleId(companyId));
-  let description: ScheduleDescription;
-  try {
-    description = await handle.describe();
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return undefined;
-    throw error;
-  }
+  const description = await describeIfExists(ctx.temporal.schedule.getHandle(payrollScheduleId(companyId)));
+  if (!description) return undefined;
   const calendar = description.spec.calendars?.[0];
   const action = description.action;
   const args = (action.type === 'startWorkflow' ? action.args?.[0] : undefined) as ScheduledPayrollSyncInput | undefined;
@@ -184,13 +185,8 @@ const TRIGGER_WAIT_MS = 10_000;
  */
 export async function triggerSchedule(ctx: ScheduleContext, companyId: string): Promise<TriggerOutcome | undefined> {
   const handle = ctx.temporal.schedule.getHandle(payrollScheduleId(companyId));
-  let before: ScheduleDescription;
-  try {
-    before = await handle.describe();
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return undefined;
-    throw error;
-  }
+  const before = await describeIfExists(handle);
+  if (!before) return undefined;
   const open = before.info.runningActions[0];
   if (open) {
     return { triggered: false, outcome: 'skipped', reason: 'a run of this schedule is still open: its sync is running, or it is waiting for its automatic retry', workflowId: open.workflow.workflowId };
@@ -210,4 +206,19 @@ export async function triggerSchedule(ctx: ScheduleContext, companyId: string): 
     await sleep(200);
   }
   return { triggered: false, outcome: 'skipped', reason: `Temporal did not take the action within ${TRIGGER_WAIT_MS / 1000} s; see the schedule's recent runs` };
+}
+
+/** Deletes the company's schedule and tells its open runs, so a retry one waits for does not run. false: none. */
+export async function deleteSchedule(ctx: ScheduleContext, companyId: string): Promise<boolean> {
+  const handle = ctx.temporal.schedule.getHandle(payrollScheduleId(companyId));
+  const description = await describeIfExists(handle);
+  if (!description) return false;
+  try {
+    await handle.delete();
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return false; // deleted meanwhile
+    throw error;
+  }
+  await cancelWaitingRetries(ctx, description, 'schedule_deleted');
+  return true;
 }

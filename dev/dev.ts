@@ -8,7 +8,7 @@ import { createWorkerDeps } from '../activities/deps.js';
 import { startApiServer, type RunningApi } from '../api/server.js';
 import { interactiveTaskQueueOf, parseEnv, workerEnvSchema } from '../config/env.js';
 import { createWorkers } from '../worker.js';
-import { installWorkerTelemetry, personioRequestMetrics } from '../observability/worker-metrics.js';
+import { installWorkerTelemetry } from '../observability/worker-metrics.js';
 import { seedDemo, type SeedResult } from './demo-seed.js';
 import { devDataDir, devEndpointsFile, removeDevEndpoints, writeDevEndpoints } from './dev-endpoints.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
@@ -93,8 +93,7 @@ async function main(): Promise<void> {
   };
 
   const workerConfig = parseEnv(workerEnvSchema, env);
-  installWorkerTelemetry(workerConfig.WORKER_METRICS_PORT);
-  workerDeps = await createWorkerDeps(workerConfig, workerConfig.WORKER_METRICS_PORT ? { personioObserver: personioRequestMetrics() } : {});
+  workerDeps = await createWorkerDeps(workerConfig, installWorkerTelemetry(workerConfig.WORKER_METRICS_PORT));
   workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   workers = await createWorkers({
     connection: workerConnection,

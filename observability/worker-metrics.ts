@@ -5,14 +5,18 @@ import type { MetricCounter } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { PersonioRequestObserver } from '../personio/index.js';
 
-/** Installs the process's Temporal runtime with a Prometheus exporter on `port` (0 = no metrics). Call before any connection. */
-export function installWorkerTelemetry(port: number): void {
-  if (port === 0) return;
+/**
+ * Installs the process's Temporal runtime with a Prometheus exporter on `port` (0 = no metrics) and returns what the
+ * worker's dependencies take to count Personio requests on it. Call before any connection.
+ */
+export function installWorkerTelemetry(port: number): { personioObserver?: PersonioRequestObserver } {
+  if (port === 0) return {};
   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, useSecondsForDurations: true } } } });
+  return { personioObserver: personioRequestMetrics() };
 }
 
 /** Counts every Personio answer by endpoint and status, and 429s on their own. */
-export function personioRequestMetrics(): PersonioRequestObserver {
+function personioRequestMetrics(): PersonioRequestObserver {
   const meter = Runtime.instance().metricMeter;
   const requests: MetricCounter = meter.createCounter('personio_requests_total', 'requests', 'Personio HTTP attempts by endpoint and outcome (status, timeout, network)');
   const rateLimited: MetricCounter = meter.createCounter('personio_rate_limited_total', 'requests', 'Personio 429 answers by endpoint');

@@ -23,8 +23,9 @@ export function findClockProblem(run: LocalRunTime, fromYear: number, years = YE
   for (let year = fromYear; year < fromYear + years; year++) {
     for (let month = 1; month <= 12; month++) {
       const local = DateTime.fromObject({ year, month, day: run.dayOfMonth, hour: run.hour, minute: run.minute }, { zone: run.timezone });
-      const date = local.toISODate() ?? `${year}-${month}-${run.dayOfMonth}`;
-      if (local.hour !== run.hour || local.minute !== run.minute) return { kind: 'skipped', date: isoDate(year, month, run.dayOfMonth) };
+      const date = isoDate(year, month, run.dayOfMonth);
+      // luxon moves a time the clocks jump over forward; a time they go back over has two offsets.
+      if (local.hour !== run.hour || local.minute !== run.minute) return { kind: 'skipped', date };
       if (local.getPossibleOffsets().length > 1) return { kind: 'repeated', date };
     }
   }

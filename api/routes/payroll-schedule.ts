@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { ScheduleNotFoundError } from '@temporalio/client';
 import { payrollScheduleId } from '../../contracts/ids.js';
-import { assertSafeRunTime, cancelWaitingRetries, describeSchedule, triggerSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
+import { scheduleUiUrl } from '../../contracts/temporal-ui.js';
+import { assertSafeRunTime, deleteSchedule, describeSchedule, triggerSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
@@ -84,15 +84,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     async (c) => {
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
-      const handle = deps.temporal.schedule.getHandle(payrollScheduleId(companyId));
-      try {
-        const description = await handle.describe();
-        await handle.delete();
-        await cancelWaitingRetries(ctx, description, 'schedule_deleted');
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) throw notFound(companyId);
-        throw error;
-      }
+      if (!(await deleteSchedule(ctx, companyId))) throw notFound(companyId);
       return c.body(null, 204);
     },
   );
@@ -113,10 +105,10 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     async (c) => {
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
-      const described = await view(companyId);
       const outcome = await triggerSchedule(ctx, companyId);
       if (!outcome) throw notFound(companyId);
-      return c.json({ scheduleId: described.scheduleId, ...outcome, temporalUiUrl: described.temporalUiUrl }, 202);
+      const scheduleId = payrollScheduleId(companyId);
+      return c.json({ scheduleId, ...outcome, temporalUiUrl: scheduleUiUrl(ctx, scheduleId) }, 202);
     },
   );
 }

@@ -3,21 +3,17 @@
 // next attempt fails with NoPersonioCredentials, which is not retried). The sync must stop every other push before
 // it reports the failure: from then on Personio receives no POST of it. Then the credentials are put back and the
 // sync retried from the API: it completes with every compensation exactly once.
-import { join } from 'node:path';
 import { failChunkForGood } from '../../dev/drill-injections.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { loadSnapshot } from '../support/machine.js';
 import { sleep } from '../support/processes.js';
 import { RequestCollector } from '../support/requests.js';
-import { registerCompany, seedPersonio } from '../support/scenario.js';
-import { startBenchStack, type BenchStack } from '../support/stack.js';
 import { DrillTimeline, loadLine, yesNo, type DrillOptions, type DrillResult } from './context.js';
 import { pushAttemptsOf } from './push-attempts.js';
 import { outcomeOf, type SyncOutcome } from './sync-watch.js';
 import { exactlyOnceHolds, syncVerdict, verdictExamples, verdictRows } from './verdict.js';
-import { WorkerPool } from './worker-pool.js';
+import { withLimitedRun } from './limited-run.js';
 
-const BENEFITS = 2;
 const FAILING_CHUNK = 1;
 
 export async function failedChunkDrill(o: DrillOptions): Promise<DrillResult> {
@@ -29,27 +25,14 @@ export async function failedChunkDrill(o: DrillOptions): Promise<DrillResult> {
   const quietWatchMs = 2 * requestTimeoutMs + 15_000;
   const t = new DrillTimeline('failed-chunk');
   const load = await loadSnapshot();
-  let stack: BenchStack | undefined;
-  let pool: WorkerPool | undefined;
-  try {
-    stack = await startBenchStack({ dataDir: o.dataDir });
-    const h = stack;
-    const seed = await seedPersonio(h.admin, { label: 'failed-chunk', employees, benefits: BENEFITS });
-    const total = employees * BENEFITS;
-    const env = h.workerEnv({ requestsPerMinute: rpm, env: { PERSONIO_TIMEOUT_MS: String(requestTimeoutMs) } });
-    pool = new WorkerPool({ env, logDir: join(o.dataDir, 'logs'), timeline: t, restartDelayMs: o.restartDelayMs });
-    await pool.startMany(workerCount);
-    await registerCompany(h, seed);
-    await h.admin.setRateLimit(rpm, seed.clientId);
+  return withLimitedRun(o, t, { label: 'failed-chunk', employees, workers: workerCount, rpm, requestTimeoutMs }, async ({ h, pool, seed, total, startSync }) => {
     t.note(`${workerCount} workers; ${rpm} requests/min for the credential (sandbox and workers)`);
 
     const collector = new RequestCollector(h.sandbox).start();
     const held = () => h.sandbox.sandbox.state.compensations.size;
     const syncPath = (syncId: string) => `/v1/companies/${seed.companyId}/payroll-syncs/${syncId}`;
-    const started = await h.apiExpect(202, 'POST', `/v1/companies/${seed.companyId}/payroll-syncs`, { period: seed.period });
-    const syncId = started.syncId as string;
+    const { syncId, handle } = await startSync();
     t.note(`sync ${syncId} started (${total} compensations)`);
-    const handle = h.temporal.workflow.getHandle(started.workflowId as string, started.runId as string);
     let outcome: SyncOutcome | undefined;
     void outcomeOf(handle).then((r) => (outcome = r));
     const deadline = Date.now() + o.timeoutMs;
@@ -125,8 +108,5 @@ export async function failedChunkDrill(o: DrillOptions): Promise<DrillResult> {
       exactlyOnceHolds(verdict) &&
       verdict.complete;
     return { ok, report: lines.join('\n') };
-  } finally {
-    await pool?.stopAll();
-    await stack?.close();
-  }
+  });
 }

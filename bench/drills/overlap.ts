@@ -3,18 +3,14 @@
 // the older one before its next POST, and the newer one must wait until the older one's POSTs have landed before it
 // lists Personio. The drill shortens the timeout through the API's drill hook (PayrollSyncInput.tuning), never the
 // product's, and a rate limit makes each chunk take several timeouts.
-import { join } from 'node:path';
 import { loadSnapshot } from '../support/machine.js';
 import { sleep } from '../support/processes.js';
-import { registerCompany, seedPersonio } from '../support/scenario.js';
-import { startBenchStack, type BenchStack } from '../support/stack.js';
 import { DrillTimeline, loadLine, yesNo, type DrillOptions, type DrillResult } from './context.js';
 import { overlapsOf, pushAttemptsOf, type PushAttempt } from './push-attempts.js';
 import { outcomeOf, type SyncOutcome } from './sync-watch.js';
 import { exactlyOnceHolds, syncVerdict, verdictExamples, verdictRows } from './verdict.js';
-import { WorkerPool } from './worker-pool.js';
+import { withLimitedRun } from './limited-run.js';
 
-const BENEFITS = 2;
 
 export async function overlapDrill(o: DrillOptions): Promise<DrillResult> {
   const workerCount = o.workers ?? 2;
@@ -24,24 +20,11 @@ export async function overlapDrill(o: DrillOptions): Promise<DrillResult> {
   const requestTimeoutMs = o.requestTimeoutMs ?? 2_000;
   const t = new DrillTimeline('overlap');
   const load = await loadSnapshot();
-  let stack: BenchStack | undefined;
-  let pool: WorkerPool | undefined;
-  try {
-    stack = await startBenchStack({ dataDir: o.dataDir, syncTuning: { pushStartToCloseSeconds: pushTimeoutSeconds } });
-    const h = stack;
-    const seed = await seedPersonio(h.admin, { label: 'overlap', employees, benefits: BENEFITS });
-    const total = employees * BENEFITS;
-    const env = h.workerEnv({ requestsPerMinute: rpm, env: { PERSONIO_TIMEOUT_MS: String(requestTimeoutMs) } });
-    pool = new WorkerPool({ env, logDir: join(o.dataDir, 'logs'), timeline: t, restartDelayMs: o.restartDelayMs });
-    await pool.startMany(workerCount);
-    await registerCompany(h, seed);
-    await h.admin.setRateLimit(rpm, seed.clientId);
+  return withLimitedRun(o, t, { label: 'overlap', employees, workers: workerCount, rpm, requestTimeoutMs, syncTuning: { pushStartToCloseSeconds: pushTimeoutSeconds } }, async ({ h, pool, seed, total, startSync }) => {
     t.note(`${workerCount} workers (PERSONIO_REQUESTS_PER_MINUTE=${rpm}, PERSONIO_TIMEOUT_MS=${requestTimeoutMs}); push start-to-close ${pushTimeoutSeconds} s for this drill`);
 
-    const started = await h.apiExpect(202, 'POST', `/v1/companies/${seed.companyId}/payroll-syncs`, { period: seed.period });
-    const syncId = started.syncId as string;
+    const { syncId, handle } = await startSync();
     t.note(`sync ${syncId} started (${total} compensations)`);
-    const handle = h.temporal.workflow.getHandle(started.workflowId as string, started.runId as string);
     let outcome: SyncOutcome | undefined;
     const result = outcomeOf(handle).then((r) => (outcome = r));
     const timedOut = await Promise.race([result.then(() => false), sleep(o.timeoutMs).then(() => true)]);
@@ -85,8 +68,5 @@ export async function overlapDrill(o: DrillOptions): Promise<DrillResult> {
     ];
     const ok = finished && overlaps.length > 0 && interleaved.length === 0 && exactlyOnceHolds(verdict) && verdict.complete;
     return { ok, report: lines.join('\n') };
-  } finally {
-    await pool?.stopAll();
-    await stack?.close();
-  }
+  });
 }

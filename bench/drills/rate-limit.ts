@@ -1,20 +1,16 @@
 // The shared-limit drill: several worker processes, each configured with the credential's limit
 // (PERSONIO_REQUESTS_PER_MINUTE), against a sandbox that enforces that limit for the credential; workers SIGKILLed
 // and restarted during the push. The limit must hold across the processes (few 429s) and be used (little idle).
-import { join } from 'node:path';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { loadSnapshot } from '../support/machine.js';
 import { sleep } from '../support/processes.js';
 import { RequestCollector, ratePacing, requestFigures, TOKEN_PATH } from '../support/requests.js';
-import { registerCompany, seedPersonio } from '../support/scenario.js';
-import { startBenchStack, type BenchStack } from '../support/stack.js';
 import { DrillTimeline, loadLine, yesNo, type DrillOptions, type DrillResult } from './context.js';
 import { pushAttemptsOf } from './push-attempts.js';
 import { outcomeOf, pushesByWorkerPid, type SyncOutcome } from './sync-watch.js';
 import { exactlyOnceHolds, syncVerdict, verdictExamples, verdictRows } from './verdict.js';
-import { WorkerPool } from './worker-pool.js';
+import { BENEFITS, withLimitedRun } from './limited-run.js';
 
-const BENEFITS = 2;
 /** Targets of the drill (issue 15). */
 const MAX_SHARE_429 = 0.01;
 const MIN_SHARE_OF_LIMIT = 0.85;
@@ -28,28 +24,15 @@ export async function rateLimitDrill(o: DrillOptions): Promise<DrillResult> {
   const kills = o.kills ?? 2;
   const t = new DrillTimeline('rate-limit');
   const load = await loadSnapshot();
-  let stack: BenchStack | undefined;
-  let pool: WorkerPool | undefined;
-  try {
-    stack = await startBenchStack({ dataDir: o.dataDir });
-    const h = stack;
-    const seed = await seedPersonio(h.admin, { label: 'shared-limit', employees, benefits: BENEFITS });
-    const total = employees * BENEFITS;
-    pool = new WorkerPool({ env: h.workerEnv({ requestsPerMinute: rpm }), logDir: join(o.dataDir, 'logs'), timeline: t, restartDelayMs: o.restartDelayMs });
-    const workers = pool;
-    await workers.startMany(workerCount);
+  return withLimitedRun(o, t, { label: 'shared-limit', employees, workers: workerCount, rpm }, async ({ h, pool: workers, seed, total, startSync }) => {
     t.note(`${workerCount} workers ready, each with PERSONIO_REQUESTS_PER_MINUTE=${rpm}`);
-    await registerCompany(h, seed);
-    await h.admin.setRateLimit(rpm, seed.clientId);
     if (o.noRetryAfter) await h.admin.setPersonality({ ...(await h.admin.getPersonality()), rateLimitRetryAfter: false });
     t.note(`sandbox enforces ${rpm} requests per sliding minute for the credential${o.noRetryAfter ? ', 429s without Retry-After' : ', 429s with Retry-After'}`);
 
     const collector = new RequestCollector(h.sandbox).start();
     const held = () => h.sandbox.sandbox.state.compensations.size;
-    const started = await h.apiExpect(202, 'POST', `/v1/companies/${seed.companyId}/payroll-syncs`, { period: seed.period });
-    const syncId = started.syncId as string;
+    const { syncId, handle } = await startSync();
     t.note(`sync ${syncId} started (${total} compensations for ${employees} employees)`);
-    const handle = h.temporal.workflow.getHandle(started.workflowId as string, started.runId as string);
     let outcome: SyncOutcome | undefined;
     const result = outcomeOf(handle).then((r) => (outcome = r));
     const deadline = Date.now() + o.timeoutMs;
@@ -130,8 +113,5 @@ export async function rateLimitDrill(o: DrillOptions): Promise<DrillResult> {
     ];
     const ok = finished && exactlyOnceHolds(verdict) && verdict.complete && fewRejected && limitUsed;
     return { ok, report: lines.join('\n') };
-  } finally {
-    await pool?.stopAll();
-    await stack?.close();
-  }
+  });
 }
