@@ -27,6 +27,15 @@ export interface ActivityDeps {
   email?: EmailConfig;
   /** How pushes pace and fence themselves: the Personio limit per credential and request timeout. */
   push?: PushTuning;
+  /** Webhook delivery; without it the defaults (private targets refused, 10 s timeout, 10 s → 1 h backoff). */
+  webhooks?: WebhookDeliveryConfig;
+}
+
+export interface WebhookDeliveryConfig {
+  allowPrivateTargets: boolean;
+  timeoutMs: number;
+  retryInitialIntervalMs: number;
+  retryMaxIntervalMs: number;
 }
 
 export interface PushTuning {
@@ -88,6 +97,12 @@ export async function createWorkerDeps(config: WorkerEnv, opts: { personioObserv
     mailer,
     email: { platformBaseUrl: config.PLATFORM_BASE_URL, from: config.SMTP_FROM },
     push: { requestsPerMinute: config.PERSONIO_REQUESTS_PER_MINUTE, requestTimeoutMs: config.PERSONIO_TIMEOUT_MS },
+    webhooks: {
+      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryInitialIntervalMs: config.WEBHOOK_RETRY_INITIAL_INTERVAL_MS,
+      retryMaxIntervalMs: config.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+    },
     close: async () => {
       mailer.close();
       await mongo.close();

@@ -4,6 +4,7 @@ import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
 import { createSendSummaryActivity } from './send-summary.js';
 import { createSyncActivities } from './sync/index.js';
+import { createWebhookActivities } from './webhooks.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompensationTypeActivities(deps),
     ...createSyncActivities(deps),
     ...createSendSummaryActivity(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -17,6 +17,7 @@ import { registerFailedSyncRoutes } from './routes/failed-syncs.js';
 import { registerPayrollScheduleRoutes } from './routes/payroll-schedule.js';
 import { registerPayrollSyncRoutes } from './routes/payroll-syncs.js';
 import { registerSummaryEmailRoutes } from './routes/summary-email.js';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { requireJsonBody, validationHook } from './validation.js';
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | 'unreachable'> {
@@ -96,6 +97,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerSummaryEmailRoutes(app, deps);
   registerPayrollScheduleRoutes(app, deps);
   registerFailedSyncRoutes(app, deps);
+  registerWebhookEndpointRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

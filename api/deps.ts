@@ -16,6 +16,8 @@ export interface ApiConfig {
   connectionTestWaitMs: number;
   /** Base of links into the platform (the export log link in summary emails). */
   platformBaseUrl: string;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: webhook URLs on private networks are accepted (dev and tests); default false. */
+  webhookAllowPrivateTargets?: boolean;
 }
 
 export interface ApiDeps {

@@ -37,6 +37,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
       maxBodyBytes: config.MAX_BODY_BYTES,
       connectionTestWaitMs: config.CONNECTION_TEST_WAIT_MS,
       platformBaseUrl: config.PLATFORM_BASE_URL,
+      webhookAllowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: env.HOST ?? '0.0.0.0' });

@@ -81,6 +81,19 @@ export const apiEnvSchema = z.object({
   CONNECTION_TEST_WAIT_MS: positiveInt.default(20_000),
 });
 
+/** Webhook targets: the API checks them when an endpoint is set, the worker again before every attempt. */
+export const webhookTargetEnvSchema = z.object({
+  /** Allow webhook URLs on loopback, private, link-local, unique-local and CGNAT addresses (dev and tests only). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.default(false),
+});
+
+/** How the worker delivers webhooks: each attempt's timeout and the backoff between attempts (for up to 24 h). */
+export const webhookDeliveryEnvSchema = z.object({
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_RETRY_INITIAL_INTERVAL_MS: positiveInt.default(10_000),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: positiveInt.default(3_600_000),
+});
+
 export const platformEnvSchema = z.object({
   PLATFORM_BASE_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -93,12 +106,15 @@ export const workerEnvSchema = temporalEnvSchema
   .extend(credentialsEnvSchema.shape)
   .extend(personioEnvSchema.shape)
   .extend(smtpEnvSchema.shape)
+  .extend(webhookTargetEnvSchema.shape)
+  .extend(webhookDeliveryEnvSchema.shape)
   .extend(platformEnvSchema.shape);
 
 export const apiServerEnvSchema = temporalEnvSchema
   .extend(mongoEnvSchema.shape)
   .extend(credentialsEnvSchema.shape)
   .extend(apiEnvSchema.shape)
+  .extend(webhookTargetEnvSchema.shape)
   .extend(platformEnvSchema.shape);
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

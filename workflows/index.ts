@@ -3,3 +3,4 @@ export { connectionTest } from './connection-test.js';
 export { listCompensationTypes } from './compensation-types.js';
 export { payrollSync } from './payroll-sync.js';
 export { scheduledPayrollSync } from './scheduled-payroll-sync.js';
+export { publishWebhookEvent } from './webhook-event.js';

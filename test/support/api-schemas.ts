@@ -13,3 +13,9 @@ export {
   syncStartedSchema,
   syncSummarySchema,
 } from '../../api/schemas/payroll-syncs.js';
+export {
+  createdWebhookEndpointSchema,
+  webhookDeliveryPageSchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+} from '../../api/schemas/webhook-endpoints.js';

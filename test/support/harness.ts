@@ -62,7 +62,12 @@ export interface HarnessOptions {
   /** SMTP server for the summary email (default: the stack's mail catcher); a closed port makes sends fail. */
   smtpUrl?: string;
   emailRetry?: EmailRetryConfig;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS of this harness's API and worker; default true (test receivers run on 127.0.0.1). */
+  webhookAllowPrivateTargets?: boolean;
 }
+
+/** Webhook delivery of harness workers: short backoff (the Temporal dev server still spaces attempts about a second apart). */
+export const HARNESS_WEBHOOK_DELIVERY = { timeoutMs: 3_000, retryInitialIntervalMs: 200, retryMaxIntervalMs: 2_000 } as const;
 
 /** The rate-limit window harness clients wait out after a 429 without Retry-After (sandboxes set a matching window). */
 export const HARNESS_RATE_LIMIT_WINDOW_MS = 1_000;
@@ -103,6 +108,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     push: { requestsPerMinute: opts.personioRequestsPerMinute ?? 6_000, requestTimeoutMs: HARNESS_REQUEST_TIMEOUT_MS },
     mailer: createSmtpMailer({ url: opts.smtpUrl ?? stack().smtpUrl, tlsRejectUnauthorized: true, requireTls: false }),
     email: { platformBaseUrl: HARNESS_PLATFORM_BASE_URL, from: HARNESS_MAIL_FROM, retry: opts.emailRetry ?? { attempts: 3, baseDelayMs: 100 } },
+    webhooks: { ...HARNESS_WEBHOOK_DELIVERY, allowPrivateTargets: opts.webhookAllowPrivateTargets ?? true },
   };
   const taskQueue = uniqueTaskQueue('harness');
   const workerConnection = await connectWorkerConnection();
@@ -137,6 +143,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       maxBodyBytes: 2 * 1024 * 1024,
       connectionTestWaitMs: opts.connectionTestWaitMs ?? 20_000,
       platformBaseUrl: HARNESS_PLATFORM_BASE_URL,
+      webhookAllowPrivateTargets: opts.webhookAllowPrivateTargets ?? true,
     },
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -175,6 +182,10 @@ export async function startHarness(opts: HarnessOptions = {}) {
       LOG_LEVEL: 'warn',
       // Several worker processes may run at once: a test that scrapes metrics sets its own port.
       WORKER_METRICS_PORT: '0',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: String(opts.webhookAllowPrivateTargets ?? true),
+      WEBHOOK_TIMEOUT_MS: String(HARNESS_WEBHOOK_DELIVERY.timeoutMs),
+      WEBHOOK_RETRY_INITIAL_INTERVAL_MS: String(HARNESS_WEBHOOK_DELIVERY.retryInitialIntervalMs),
+      WEBHOOK_RETRY_MAX_INTERVAL_MS: String(HARNESS_WEBHOOK_DELIVERY.retryMaxIntervalMs),
     };
   }
 
