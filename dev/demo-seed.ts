@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { ALL_SCOPES, createSandboxAdmin, type AdminPersonInput } from '../sandbox/index.js';
 import { createApiClient, type ApiResponse } from './api-client.js';
+import { ensureCatcherEndpoint, type CatcherEndpointOptions } from './demo-webhooks.js';
 
 export const DEMO_COMPANY_ID = 'demo-gmbh';
 export const DEMO_MANAGER_EMAIL = 'hr@demo-gmbh.example';
@@ -127,6 +128,8 @@ export interface SeedOptions {
   personioBaseUrl: string;
   period?: string;
   log?: (line: string) => void;
+  /** The dev command's webhook catcher: an endpoint for every event points at it, and it learns the endpoint's secret. */
+  webhookCatcher?: CatcherEndpointOptions & { setSecret(secret: string): void };
 }
 
 export interface SeedResult {
@@ -136,7 +139,7 @@ export interface SeedResult {
   employees: number;
   entries: number;
   /** What this run added (all zero on a second run). */
-  added: { persons: number; compensationTypes: number; credentials: boolean; company: boolean; mappings: number; entries: boolean };
+  added: { persons: number; compensationTypes: number; credentials: boolean; company: boolean; mappings: number; entries: boolean; webhookEndpoint: boolean };
 }
 
 export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
@@ -144,7 +147,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const period = opts.period ?? previousPeriod();
   const admin = createSandboxAdmin(opts.personioBaseUrl);
   const api = createApiClient(opts.apiUrl, opts.apiToken);
-  const added: SeedResult['added'] = { persons: 0, compensationTypes: 0, credentials: false, company: false, mappings: 0, entries: false };
+  const added: SeedResult['added'] = { persons: 0, compensationTypes: 0, credentials: false, company: false, mappings: 0, entries: false, webhookEndpoint: false };
 
   // 1. Sandbox: credentials with every scope, the employees, the existing compensation types.
   const credential = (await admin.listCredentials()).find((c) => c.clientId === DEMO_CLIENT_ID);
@@ -207,6 +210,12 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     added.entries = true;
   }
 
+  if (opts.webhookCatcher) {
+    const endpoint = await ensureCatcherEndpoint(api, opts.webhookCatcher);
+    opts.webhookCatcher.setSecret(endpoint.secret);
+    added.webhookEndpoint = endpoint.created;
+  }
+
   const result: SeedResult = {
     companyId: DEMO_COMPANY_ID,
     period,
@@ -222,6 +231,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     added.credentials ? 'credentials' : '',
     added.mappings ? `${added.mappings} mappings` : '',
     added.entries ? `${entries.length} entries for ${period}` : '',
+    added.webhookEndpoint ? 'a webhook endpoint for the catcher' : '',
   ].filter(Boolean);
   log(`[seed] demo company "${DEMO_COMPANY_ID}": ${changes.length ? `added ${changes.join(', ')}` : 'already complete, nothing added'}`);
   return result;

@@ -1,6 +1,6 @@
 // `npm run demo`: the product's main path, step by step, against a running `npm run dev` and its seeded
-// demo company — connection test, compensation types, mapping, dry run, sync, export log, summary email,
-// and the same sync again to show that nothing is pushed twice. Exits 1 when an expectation fails.
+// demo company — connection test, compensation types, mapping, dry run, sync, export log, summary email, the
+// sync's signed webhook at the dev command's catcher, and the same sync again to show that nothing is pushed twice. Exits 1 when an expectation fails.
 //
 // Finds the dev command through <DEV_DATA_DIR>/dev-endpoints.json (DEV_ENDPOINTS_FILE overrides the path);
 // API_URL and API_TOKEN override the API and its token. DEMO_COMPANY_ID / DEMO_PERIOD choose another
@@ -10,6 +10,8 @@ import type { SyncCounts } from '../contracts/sync.js';
 import { createSandboxAdmin, type SandboxAdmin } from '../sandbox/index.js';
 import { createApiClient, type ApiClient } from './api-client.js';
 import { DEMO_COMPANY_ID, DEMO_EMPLOYEES, MEAL_TYPE_NAME, previousPeriod } from './demo-seed.js';
+import { DEMO_WEBHOOK_ENDPOINT_ID } from './demo-webhooks.js';
+import type { CaughtWebhook } from './webhook-catcher.js';
 import { readDevEndpoints } from './dev-endpoints.js';
 
 interface SyncView {
@@ -116,6 +118,43 @@ async function findCaughtMail(mailWebUrl: string, syncId: string, manager: strin
     mails.find((m) => m.messageId?.includes(`sync-summary.${syncId}`)) ??
     mails.find((m) => m.to.map((t) => t.toLowerCase()).includes(manager) && m.receivedAt >= since)
   );
+}
+
+/** The catcher's `payroll_sync.completed` webhook of this sync, if it has arrived. */
+async function findCaughtWebhook(catcherUrl: string, syncId: string): Promise<CaughtWebhook | undefined> {
+  const res = await fetch(`${catcherUrl}/api/webhooks`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) return undefined;
+  const ofSync = (hook: CaughtWebhook) => {
+    try {
+      return (JSON.parse(hook.body) as { data?: { syncId?: unknown } }).data?.syncId === syncId;
+    } catch {
+      return false;
+    }
+  };
+  return ((await res.json()) as CaughtWebhook[]).find((hook) => hook.type === 'payroll_sync.completed' && ofSync(hook));
+}
+
+/** Waits (up to a minute: delivery is retried with backoff) for the sync's webhook at the dev command's catcher. */
+async function showSyncWebhook(api: ApiClient, catcherUrl: string, syncId: string): Promise<CaughtWebhook | undefined> {
+  let hook: CaughtWebhook | undefined;
+  const deadline = Date.now() + 60_000;
+  for (let delay = 200; !hook && Date.now() < deadline; delay = Math.min(delay * 2, 2_000)) {
+    hook = await findCaughtWebhook(catcherUrl, syncId).catch(() => undefined);
+    if (!hook) await sleep(delay);
+  }
+  if (!hook) {
+    out(`   no payroll_sync.completed webhook of sync ${syncId} reached ${catcherUrl} within 60 s`);
+    return undefined;
+  }
+  out(`   caught ${hook.receivedAt}: POST ${hook.path}`);
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) out(`     ${pad(`${name}:`, 19)} ${hook.headers[name] ?? '(missing)'}`);
+  for (const line of JSON.stringify(JSON.parse(hook.body), null, 2).split('\n')) out(`     ${line}`);
+  out(`   signature: ${hook.verified ? "verified with the endpoint's secret (standardwebhooks)" : `NOT verified: ${hook.verifyError ?? 'no secret known'}`}`);
+  const log = await api.call<{ items: { attempt: number; statusCode: number | null; outcome: string; durationMs: number; eventId: string }[] }>('GET', `/v1/webhook-endpoints/${DEMO_WEBHOOK_ENDPOINT_ID}/deliveries?limit=5`);
+  if (log.status === 200) {
+    for (const a of log.json.items.filter((item) => item.eventId.includes(syncId))) out(`   delivery log: attempt ${a.attempt} → ${a.statusCode ?? '-'} ${a.outcome} in ${a.durationMs} ms`);
+  }
+  return hook;
 }
 
 async function main(): Promise<void> {
@@ -268,7 +307,15 @@ async function main(): Promise<void> {
     expect(preview.status === 200, 'the summary email preview renders');
   }
 
-  // 9. The same sync again
+  // 9. Webhook
+  step('Webhook to the platform: payroll_sync.completed, signed the Standard Webhooks way', endpoints.webhookCatcherUrl ? `caught at ${endpoints.webhookCatcherUrl}` : undefined);
+  let hook: CaughtWebhook | undefined;
+  if (endpoints.webhookCatcherUrl) {
+    hook = await showSyncWebhook(api, endpoints.webhookCatcherUrl, sync.syncId);
+    expect(hook?.verified === true, 'the platform received a verified payroll_sync.completed webhook of the sync', hook ? (hook.verifyError ?? 'not verified') : 'none arrived');
+  } else out('   no webhook catcher: this dev command runs without one');
+
+  // 10. The same sync again
   step('The same sync again: nothing is pushed twice', sync.links.retry ? `POST ${sync.links.retry}` : `POST ${company}/payroll-syncs {"period":"${period}"}`);
   const againStarted = await startSync(api, sync.links.retry ?? `${company}/payroll-syncs`, sync.links.retry ? undefined : { period });
   const again = await waitForSync(api, companyId, againStarted.syncId);
@@ -284,6 +331,7 @@ async function main(): Promise<void> {
   out('Look around:');
   out(`   Temporal Web UI   ${sync.temporalUiUrl}`);
   if (endpoints.mailWebUrl) out(`   caught mail       ${mail ? `${endpoints.mailWebUrl}/messages/${encodeURIComponent(mail.id)}` : endpoints.mailWebUrl}`);
+  if (endpoints.webhookCatcherUrl) out(`   caught webhooks   ${endpoints.webhookCatcherUrl}`);
   out(`   export log        ${endpoints.apiUrl}${company}/payroll-syncs (Authorization: Bearer <token>)`);
   out(`   OpenAPI docs      ${endpoints.docsUrl}`);
 }

@@ -13,6 +13,8 @@ const endpointsSchema = z.object({
   temporalUiUrl: z.string().nullable(),
   temporalNamespace: z.string(),
   mailWebUrl: z.string().nullable(),
+  /** The dev command's webhook catcher page (absent from files of older dev commands). */
+  webhookCatcherUrl: z.string().nullable().default(null),
   personioBaseUrl: z.string().nullable(),
   dataDir: z.string(),
   secretsFile: z.string(),

@@ -15,6 +15,7 @@ import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { freePort } from './free-port.js';
 import { sandboxSlot } from './sandbox-slot.js';
 import { startStack, type RunningStack } from './stack.js';
+import { startWebhookCatcher, type WebhookCatcher } from './webhook-catcher.js';
 
 const DEFAULT_PORT = 3000;
 const dataDir = devDataDir();
@@ -48,6 +49,7 @@ let workerDone: Promise<void> | undefined;
 let workerConnection: NativeConnection | undefined;
 let workerDeps: Awaited<ReturnType<typeof createWorkerDeps>> | undefined;
 let api: RunningApi | undefined;
+let webhookCatcher: WebhookCatcher | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -64,6 +66,7 @@ async function shutdown(code: number): Promise<never> {
     await api?.close().catch(() => undefined);
     await workerConnection?.close().catch(() => undefined);
     await workerDeps?.close().catch(() => undefined);
+    await webhookCatcher?.stop().catch(() => undefined);
     await stack?.stop();
   }
   process.exit(code);
@@ -74,6 +77,7 @@ process.once('SIGTERM', () => void shutdown(143));
 async function main(): Promise<void> {
   removeDevEndpoints(endpointsFile);
   stack = await startStack({ mode: 'dev', dataDir, personio: sandboxSlot, log });
+  webhookCatcher = await startWebhookCatcher({ dir: join(dataDir, 'webhooks'), port: await freePort() });
   const secrets = loadOrCreateDevSecrets(secretsFile);
   const apiPort = await resolveApiPort();
   const env: NodeJS.ProcessEnv = {
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
     PORT: apiPort.port,
     HOST: host,
     PLATFORM_BASE_URL: process.env.PLATFORM_BASE_URL ?? `http://127.0.0.1:${apiPort.port}`,
+    // The webhook catcher runs on 127.0.0.1, which production refuses as a target.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   };
 
   const workerConfig = parseEnv(workerEnvSchema, env);
@@ -120,7 +126,14 @@ async function main(): Promise<void> {
   else if (process.env.PERSONIO_BASE_URL || !stack.personioBaseUrl) log('[seed] skipped: PERSONIO_BASE_URL points at an external Personio');
   else {
     try {
-      demo = await seedDemo({ apiUrl: api.url, apiToken: env.API_TOKENS!.split(',')[0]!.trim(), personioBaseUrl: stack.personioBaseUrl, log });
+      const catcher = webhookCatcher;
+      demo = await seedDemo({
+        apiUrl: api.url,
+        apiToken: env.API_TOKENS!.split(',')[0]!.trim(),
+        personioBaseUrl: stack.personioBaseUrl,
+        log,
+        webhookCatcher: { hookUrl: catcher.hookUrl, secretFile: join(dataDir, 'webhook-catcher-secret.json'), setSecret: (secret) => catcher.setSecret(secret) },
+      });
     } catch (error) {
       log(`[seed] FAILED: ${error instanceof Error ? error.message : String(error)} — the stack runs without a complete demo`);
     }
@@ -134,6 +147,7 @@ async function main(): Promise<void> {
     temporalUiUrl: env.TEMPORAL_UI_URL ?? null,
     temporalNamespace: stack.temporalNamespace,
     mailWebUrl: stack.mailWebUrl ?? null,
+    webhookCatcherUrl: webhookCatcher.webUrl,
     personioBaseUrl: stack.personioBaseUrl ?? null,
     dataDir,
     secretsFile,
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
     `  Temporal Web UI ${env.TEMPORAL_UI_URL}`,
     `  Metrics         ${api.url}/metrics (API)   ${workerConfig.WORKER_METRICS_PORT ? `http://localhost:${workerConfig.WORKER_METRICS_PORT}/metrics (worker)` : '(worker metrics off: WORKER_METRICS_PORT=0)'}`,
     `  Caught mail     ${stack.mailWebUrl ?? `(external SMTP ${stack.smtpUrl})`}`,
+    `  Caught webhooks ${webhookCatcher.webUrl}   (signatures checked with the demo endpoint's secret)`,
     `  Personio        ${stack.personioBaseUrl ? `${stack.personioBaseUrl}${process.env.PERSONIO_BASE_URL ? '' : '   (sandbox)'}` : '(not configured)'}`,
     `  Data and logs   ${shown(dataDir)}   (endpoints: ${shown(endpointsFile)})`,
   ];
@@ -162,9 +177,9 @@ async function main(): Promise<void> {
       '',
       'Walk-through — in a second terminal:',
       '  npm run demo      connection test → compensation types → mapping → dry run → sync → export log',
-      '                    → summary email → the same sync again (nothing is pushed twice)',
+      '                    → summary email → webhook → the same sync again (nothing is pushed twice)',
       `  by hand:          docs/walkthrough.md (curl), or the OpenAPI docs above with the token`,
-      `  then look at:     the sync in the Temporal Web UI, the summary email under Caught mail,`,
+      `  then look at:     the sync in the Temporal Web UI, the summary email under Caught mail, its webhook under Caught webhooks,`,
       `                    the export log at ${syncs}`,
     );
   }

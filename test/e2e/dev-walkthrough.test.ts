@@ -104,6 +104,7 @@ interface Endpoints {
   docsUrl: string;
   temporalUiUrl: string;
   mailWebUrl: string;
+  webhookCatcherUrl: string;
   demo: { companyId: string; period: string } | null;
 }
 
@@ -154,12 +155,14 @@ describe('the dev command and the walk-through, from a fresh copy of the reposit
 
     // What the newcomer sees: every URL and the walk-through hint.
     expect(devOutput).toContain('Payroll sync is running.');
-    for (const label of ['API ', 'OpenAPI docs', 'Temporal Web UI', 'Caught mail', 'Personio', 'npm run demo']) expect(devOutput).toContain(label);
+    for (const label of ['API ', 'OpenAPI docs', 'Temporal Web UI', 'Caught mail', 'Caught webhooks', 'Personio', 'npm run demo']) expect(devOutput).toContain(label);
+    expect(devOutput).toContain(`Caught webhooks ${endpoints.webhookCatcherUrl}`);
     expect(devOutput).toContain(`API             ${endpoints.apiUrl}`);
     expect(devOutput).toMatch(/\[seed\] demo company "demo-gmbh": added 50 persons/);
     expect(endpoints.demo?.companyId).toBe('demo-gmbh');
     expect((await fetch(endpoints.docsUrl)).status).toBe(200);
     expect((await fetch(endpoints.mailWebUrl)).status).toBe(200);
+    expect((await fetch(endpoints.webhookCatcherUrl)).status).toBe(200);
     expect((await fetch(endpoints.temporalUiUrl)).status).toBe(200);
 
     // The stack's own processes of this run (found through the data dir in their command lines).
@@ -181,6 +184,8 @@ describe('the dev command and the walk-through, from a fresh copy of the reposit
     expect(output).toContain('compensation type "Mobilitätsbudget" for mobility: created');
     expect(output).toContain(`created 0, corrections 0, already in Personio ${planned}, failed 0`);
     expect(output).toMatch(/caught: ".+" to hr@demo-gmbh\.example/);
+    expect(output).toContain('✓ the platform received a verified payroll_sync.completed webhook of the sync');
+    expect(await (await fetch(endpoints.webhookCatcherUrl)).text()).toContain('✓ signature verified');
     expect(output).not.toContain('✗');
 
     // The caught summary emails (one per sync; the re-run's is sent just after its result is recorded).
