@@ -1,8 +1,10 @@
 // Tests a company's Personio credentials against every requirement of the integration.
 import { FailureType } from '../contracts/failures.js';
-import { ApplicationFailure } from '@temporalio/activity';
-import type { ConnectionCheck, ConnectionCheckId, ConnectionTestResult } from '../contracts/connection-test.js';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ConnectionCheck, ConnectionCheckId, ConnectionGuardOutcome, ConnectionTestOutcome, ConnectionTestResult } from '../contracts/connection-test.js';
 import { companyCollections, saveConnectionTest } from '../db/companies.js';
+import { connectionStateView, recordConnectionStatus, type RecordedHealth } from '../db/connection-health.js';
+import { decideStatus } from '../payroll/connection-health.js';
 import type { Locale } from '../i18n/locale.js';
 import { CHECK_ORDER, connectionMessage, type ConnectionMessageKey } from '../i18n/connection-test-messages.js';
 import { isPersonioError, SCOPES } from '../personio/index.js';
@@ -14,6 +16,7 @@ const UNREACHABLE_KINDS = new Set(['network', 'timeout', 'unavailable', 'rate_li
 class ConnectionChecks {
   private readonly checks = new Map<ConnectionCheckId, ConnectionCheck>();
   unreachable = false;
+  credentialsMissing = false;
   traceId: string | undefined;
   constructor(private readonly locale: Locale) {}
 
@@ -61,6 +64,7 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
     const checks = new ConnectionChecks(locale);
     const creds = await loadCredentials(deps.db, deps.cipher, companyId);
     if (!creds) {
+      checks.credentialsMissing = true;
       checks.set('credentials', 'failed', 'credentials.missing');
       checks.fillRemaining('not_checked.credentials');
       return checks;
@@ -71,7 +75,7 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
       const authenticated = await attempt(
         checks,
         async () => {
-          grantedScopes = (await client.authenticate()).grantedScopes;
+          grantedScopes = (await client.verifyCredentials()).grantedScopes;
         },
         () => checks.set('credentials', 'failed', 'credentials.failed'),
       );
@@ -116,15 +120,46 @@ export function createConnectionTestActivities(deps: ActivityDeps) {
     return checks;
   }
 
+  /** Runs every check, stores the result and the status it decides; answers the transition it decided, if any. */
+  async function testAndRecord(companyId: string): Promise<{ result: ConnectionTestResult; recorded?: RecordedHealth }> {
+    const { companies } = companyCollections(deps.db);
+    const company = await companies.findOne({ _id: companyId }, { projection: { locale: 1 } });
+    if (!company) throw ApplicationFailure.nonRetryable(`Company ${companyId} does not exist`, FailureType.CompanyNotFound);
+    const checks = await runChecks(companyId, company.locale);
+    const testedAt = new Date();
+    const result = checks.result(testedAt);
+    await saveConnectionTest(deps.db, companyId, result);
+    const decided = decideStatus(result, checks.credentialsMissing);
+    const { workflowExecution, activityId } = Context.current().info;
+    const decidedBy = workflowExecution ? `${workflowExecution.workflowId}/${workflowExecution.runId}` : activityId;
+    const recorded = decided ? await recordConnectionStatus(deps.db, companyId, decided, testedAt, decidedBy) : undefined;
+    deps.logger.info('connection test finished', { companyId, ok: result.ok, unreachable: result.unreachable, status: recorded?.state.status ?? 'unchanged', transition: recorded?.transition?.kind ?? null });
+    return { result, ...(recorded ? { recorded } : {}) };
+  }
+
   return {
-    async testPersonioConnection(input: { companyId: string }): Promise<ConnectionTestResult> {
-      const { companies } = companyCollections(deps.db);
-      const company = await companies.findOne({ _id: input.companyId }, { projection: { locale: 1 } });
-      if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, FailureType.CompanyNotFound);
-      const result = (await runChecks(input.companyId, company.locale)).result(new Date());
-      await saveConnectionTest(deps.db, input.companyId, result);
-      deps.logger.info('connection test finished', { companyId: input.companyId, ok: result.ok, unreachable: result.unreachable });
-      return result;
+    async testPersonioConnection(input: { companyId: string }): Promise<ConnectionTestOutcome> {
+      const { result, recorded } = await testAndRecord(input.companyId);
+      const state = recorded?.state ?? connectionStateView((await companyCollections(deps.db).companies.findOne({ _id: input.companyId }))?.personioConnection);
+      return { ...result, personioConnection: state, ...(recorded?.transition ? { transition: recorded.transition } : {}) };
+    },
+
+    /**
+     * Before a sync reads or writes Personio: a connection known to be broken is tested again (seconds), and a
+     * sync on a still broken one stops with the failing checks instead of retrying Personio's refusals for minutes.
+     */
+    async guardPersonioConnection(input: { companyId: string }): Promise<ConnectionGuardOutcome> {
+      const company = await companyCollections(deps.db).companies.findOne({ _id: input.companyId }, { projection: { personioConnection: 1 } });
+      if (company?.personioConnection?.status !== 'broken') return { usable: true };
+      const { result, recorded } = await testAndRecord(input.companyId);
+      // Personio unreachable decides nothing: the sync goes on with its own retries.
+      if (!recorded || recorded.state.status !== 'broken') return { usable: true, ...(recorded?.transition ? { transition: recorded.transition } : {}) };
+      const failing = result.checks.filter((check) => check.status === 'failed');
+      return {
+        usable: false,
+        failingChecks: failing.map((check) => check.id),
+        reason: `The Personio connection is broken (tested ${result.testedAt}): ${failing.map((check) => check.message).join(' ')}`,
+      };
     },
   };
 }

@@ -25,6 +25,10 @@ export function createPersonioClientFactory(config: PersonioClientConfig): Perso
         const token = await session.state.tokens.get();
         return { grantedScopes: [...token.grantedScopes] };
       },
+      async verifyCredentials() {
+        const token = await session.state.tokens.renew();
+        return { grantedScopes: [...token.grantedScopes] };
+      },
       ...personReads(session),
       ...compensationReads(session),
       ...writes(session),

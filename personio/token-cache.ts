@@ -37,6 +37,18 @@ export class TokenCache {
   get(): Promise<CachedToken> {
     const cached = this.current;
     if (cached && this.isFresh(cached)) return Promise.resolve(cached);
+    return this.fetchShared();
+  }
+
+  /** A token from a new request (shared with one already in flight); a refused request drops the cached token. */
+  renew(): Promise<CachedToken> {
+    return this.fetchShared().catch((error: unknown) => {
+      this.current = undefined;
+      throw error;
+    });
+  }
+
+  private fetchShared(): Promise<CachedToken> {
     if (!this.inFlight) {
       const startedAt = this.now();
       this.inFlight = this.opts

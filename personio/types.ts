@@ -115,6 +115,8 @@ export interface FindPersonsByEmailResult {
 export interface PersonioClient {
   /** Gets (or reuses the cached) token; scopes come from the token response's `scope`. */
   authenticate(): Promise<{ grantedScopes: string[] }>;
+  /** Asks Personio for a new token now (the cached one may outlive a revoked credential); it replaces the cached one. */
+  verifyCredentials(): Promise<{ grantedScopes: string[] }>;
   /** One page of persons (used by the connection test). */
   listPersonsPage(opts?: { limit?: number; email?: string[] }): Promise<{ persons: PersonioPerson[]; nextHref?: string }>;
   /**

@@ -172,4 +172,24 @@ describe('TokenCache', () => {
     expect((await cache.get()).accessToken).toBe('tok-2');
     expect(fetches).toBe(2);
   });
+
+  it('renews on demand although the cached token is fresh, and a refused renewal drops the cached token', async () => {
+    let fetches = 0;
+    let revoked = false;
+    const cache = new TokenCache({
+      fetchToken: async () => {
+        fetches++;
+        if (revoked) throw new Error('401 invalid client');
+        return { accessToken: `tok-${fetches}`, expiresAt: Date.now() + 3_600_000, grantedScopes: ['a'] };
+      },
+    });
+    expect((await cache.get()).accessToken).toBe('tok-1');
+    expect((await cache.renew()).accessToken).toBe('tok-2');
+    expect((await cache.get()).accessToken).toBe('tok-2');
+    revoked = true;
+    await expect(cache.renew()).rejects.toThrow('401');
+    // The credential was refused: the cached token is not handed out as if it still worked.
+    await expect(cache.get()).rejects.toThrow('401');
+    expect(fetches).toBe(4);
+  });
 });
