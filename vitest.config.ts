@@ -14,6 +14,7 @@ const UNIT = [
   'test/unit/**/*.test.ts',
   'test/email/format.test.ts',
   'test/email/template.test.ts',
+  'test/email/connection-alert.test.ts',
   'test/personio/units.test.ts',
   'test/personio/rate-limiter.test.ts',
   // The Personio client against a fake HTTP server on a free port.

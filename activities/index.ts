@@ -1,5 +1,6 @@
 // All activities, built from their dependencies so tests can pass real or fake ones.
 import { createCompensationTypeActivities } from './compensation-types.js';
+import { createConnectionAlertActivity } from './connection-alerts.js';
 import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
 import { createSendSummaryActivity } from './send-summary.js';
@@ -11,6 +12,7 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createConnectionTestActivities(deps),
+    ...createConnectionAlertActivity(deps),
     ...createCompensationTypeActivities(deps),
     ...createSyncActivities(deps),
     ...createSendSummaryActivity(deps),

@@ -91,7 +91,7 @@ export async function cancelWaitingRetries(ctx: ScheduleContext, description: Sc
 }
 
 /** The schedule's description, or undefined when the company has none. */
-async function describeIfExists(handle: ScheduleHandle): Promise<ScheduleDescription | undefined> {
+export async function describeIfExists(handle: ScheduleHandle): Promise<ScheduleDescription | undefined> {
   try {
     return await handle.describe();
   } catch (error) {
@@ -126,17 +126,23 @@ function runOutcomes(result: ScheduledPayrollSyncResult | undefined): ScheduleVi
   );
 }
 
-export async function describeSchedule(ctx: ScheduleContext, companyId: string): Promise<ScheduleView | undefined> {
-  const description = await describeIfExists(ctx.temporal.schedule.getHandle(payrollScheduleId(companyId)));
-  if (!description) return undefined;
+/** The run time a payroll schedule was set to (company time). */
+export function runTimeOf(description: ScheduleDescription): { dayOfMonth: number; hour: number; minute: number; timezone: string } {
   const calendar = description.spec.calendars?.[0];
-  const action = description.action;
-  const args = (action.type === 'startWorkflow' ? action.args?.[0] : undefined) as ScheduledPayrollSyncInput | undefined;
   const first = <T>(value: T | T[] | undefined): T | undefined => (Array.isArray(value) ? value[0] : value);
   const rangeStart = (value: unknown): number => {
     const v = first(value as { start: number } | { start: number }[] | number | undefined);
     return typeof v === 'number' ? v : (v?.start ?? 0);
   };
+  return { dayOfMonth: rangeStart(calendar?.dayOfMonth), hour: rangeStart(calendar?.hour), minute: rangeStart(calendar?.minute), timezone: description.spec.timezone ?? 'UTC' };
+}
+
+export async function describeSchedule(ctx: ScheduleContext, companyId: string): Promise<ScheduleView | undefined> {
+  const description = await describeIfExists(ctx.temporal.schedule.getHandle(payrollScheduleId(companyId)));
+  if (!description) return undefined;
+  const action = description.action;
+  const args = (action.type === 'startWorkflow' ? action.args?.[0] : undefined) as ScheduledPayrollSyncInput | undefined;
+  const runTime = runTimeOf(description);
   const recentRuns = await Promise.all(
     description.info.recentActions.slice(-10).reverse().map(async (recent) => {
       const workflow = recent.action.workflow;
@@ -158,10 +164,7 @@ export async function describeSchedule(ctx: ScheduleContext, companyId: string):
   return {
     scheduleId: description.scheduleId,
     companyId,
-    dayOfMonth: rangeStart(calendar?.dayOfMonth),
-    hour: rangeStart(calendar?.hour),
-    minute: rangeStart(calendar?.minute),
-    timezone: description.spec.timezone ?? 'UTC',
+    ...runTime,
     period: args?.period ?? 'previous',
     autoRetryAfterMinutes: args?.autoRetryAfterMinutes ?? null,
     paused: description.state.paused,

@@ -14,6 +14,8 @@ export const FailureType = {
   PushFenceLost: 'PushFenceLost',
   /** The sync's workflow was terminated or timed out in Temporal: it could not record an outcome itself. */
   SyncWorkflowEnded: 'SyncWorkflowEnded',
+  /** The company's Personio connection failed its last test and a new one before the sync: nothing was read or written. */
+  PersonioConnectionBroken: 'PersonioConnectionBroken',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -22,7 +24,13 @@ export const personioFailureType = (kind: string) => `Personio.${kind}`;
 export const isPersonioFailureType = (type: string | undefined): boolean => type?.startsWith('Personio.') ?? false;
 
 /** Failures a sync must not retry: the data is missing, retrying cannot help. */
-export const NON_RETRYABLE_SYNC_FAILURES: readonly string[] = [FailureType.CompanyNotFound, FailureType.SyncNotFound, FailureType.NoEntries, FailureType.NoPersonioCredentials];
+export const NON_RETRYABLE_SYNC_FAILURES: readonly string[] = [
+  FailureType.CompanyNotFound,
+  FailureType.SyncNotFound,
+  FailureType.NoEntries,
+  FailureType.NoPersonioCredentials,
+  FailureType.PersonioConnectionBroken,
+];
 
 /** An error and its causes, outermost first (Temporal wraps an activity's failure in ActivityFailure, a child's in ChildWorkflowFailure…). */
 export function causeChain(error: unknown): Error[] {

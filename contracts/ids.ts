@@ -17,3 +17,7 @@ export const compensationTypesWorkflowId = (companyId: string, requestId: string
 export const payrollScheduleId = (companyId: string) => `payroll-schedule:${companyId}`;
 /** Temporal appends the scheduled time to it. */
 export const scheduledRunWorkflowId = (companyId: string) => `payroll-schedule-run:${companyId}`;
+/** The company's Personio connection health check: daily, and a few hours before each scheduled export. */
+export const connectionHealthScheduleId = (companyId: string) => `personio-health:${companyId}`;
+/** Temporal appends the scheduled time to it. */
+export const connectionHealthRunWorkflowId = (companyId: string) => `personio-health-run:${companyId}`;

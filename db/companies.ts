@@ -1,6 +1,6 @@
 // The company aggregate: profile, encrypted Personio credentials and benefit mappings, with every write to them.
 import type { Collection, Db } from 'mongodb';
-import type { ConnectionTestResult } from '../contracts/connection-test.js';
+import type { ConnectionCheckId, ConnectionTestResult, PersonioConnectionStatus } from '../contracts/connection-test.js';
 import type { Locale } from '../i18n/locale.js';
 import type { EncryptedSecret } from '../security/credentials-cipher.js';
 
@@ -13,8 +13,19 @@ export interface CompanyDoc {
   /** Day (1–28) of the month after a period on which that period's payroll closes, company time; null/absent: no guard. */
   payrollCutoffDay?: number | null;
   lastConnectionTest?: ConnectionTestResult;
+  /** Written by db/connection-health.ts only. */
+  personioConnection?: StoredConnectionState;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface StoredConnectionState {
+  status: PersonioConnectionStatus;
+  checkedAt: Date;
+  failingChecks: ConnectionCheckId[];
+  since: Date;
+  /** Transitions announced so far (see payroll/connection-health.ts): odd = the platform was last told "broken". */
+  transitions: number;
 }
 
 export interface PersonioCredentialsDoc {

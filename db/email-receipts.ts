@@ -1,4 +1,4 @@
-// Email receipts: one document per sync summary, inserted once (`_id` = syncId), that makes the send
+// Email receipts: one document per mail (a sync summary: `_id` = syncId; a connection alert: `connection-alert:<transitionId>`), inserted once, that makes the send
 // idempotent across activity retries, workflow replays and concurrent calls.
 //
 //   (none) ──insert──▶ pending(claim) ──SMTP accepted──▶ sent      (final: never sent again)
@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 
 export interface EmailReceiptDoc {
-  _id: string; // syncId
-  kind: 'sync-summary';
+  _id: string;
+  kind: 'sync-summary' | 'connection-alert';
   companyId: string;
   status: 'pending' | 'sent' | 'failed';
   messageId: string;
@@ -47,14 +47,14 @@ export type ClaimResult = { kind: 'claimed'; receipt: EmailReceiptDoc } | { kind
  */
 export async function claimReceipt(
   receipts: Collection<EmailReceiptDoc>,
-  init: Pick<EmailReceiptDoc, '_id' | 'companyId' | 'messageId' | 'recipients'>,
+  init: Pick<EmailReceiptDoc, '_id' | 'companyId' | 'messageId' | 'recipients'> & { kind?: EmailReceiptDoc['kind'] },
   opts: { leaseMs?: number; pollMs?: number; now?: () => Date } = {},
 ): Promise<ClaimResult> {
   const leaseMs = opts.leaseMs ?? CLAIM_LEASE_MS;
   const now = opts.now ?? (() => new Date());
   const claimToken = randomUUID();
   const at = now();
-  const fresh: EmailReceiptDoc = { ...init, kind: 'sync-summary', status: 'pending', attempts: 0, claimToken, claimedAt: at, createdAt: at, updatedAt: at };
+  const fresh: EmailReceiptDoc = { ...init, kind: init.kind ?? 'sync-summary', status: 'pending', attempts: 0, claimToken, claimedAt: at, createdAt: at, updatedAt: at };
   try {
     await receipts.insertOne(fresh);
     return { kind: 'claimed', receipt: fresh };

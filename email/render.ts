@@ -27,26 +27,37 @@ export function templatesDir(): string {
   return candidates.find((dir) => existsSync(`${dir}sync-summary.mjml`)) ?? (candidates[0] as string);
 }
 
+/** The mails this service sends: each is `<name>.mjml` (HTML) and `<name>.txt` (plain text) in templatesDir(). */
+export type TemplateName = 'sync-summary' | 'connection-alert';
+
 /** MJML → HTML with the {{…}} tags left in place, then parsed into a template function. */
-export async function compileSummaryTemplates(dir = templatesDir()): Promise<CompiledTemplates> {
-  const [mjmlSource, textSource] = await Promise.all([readFile(`${dir}sync-summary.mjml`, 'utf8'), readFile(`${dir}sync-summary.txt`, 'utf8')]);
+export async function compileTemplates(name: TemplateName, dir = templatesDir()): Promise<CompiledTemplates> {
+  const [mjmlSource, textSource] = await Promise.all([readFile(`${dir}${name}.mjml`, 'utf8'), readFile(`${dir}${name}.txt`, 'utf8')]);
   const compiled = await mjml2html(mjmlSource, { validationLevel: 'strict', keepComments: false, fonts: {}, filePath: dir });
   if (compiled.errors.length > 0) {
-    throw new Error(`sync-summary.mjml: ${compiled.errors.map((e) => e.formattedMessage).join('; ')}`);
+    throw new Error(`${name}.mjml: ${compiled.errors.map((e) => e.formattedMessage).join('; ')}`);
   }
   return { html: compileTemplate(compiled.html, escapeHtml), text: compileTemplate(textSource, noEscape) };
 }
 
-let templates: Promise<CompiledTemplates> | undefined;
+export const compileSummaryTemplates = (dir = templatesDir()) => compileTemplates('sync-summary', dir);
+
+const compiledByName = new Map<TemplateName, Promise<CompiledTemplates>>();
 
 /** The compiled templates of this process (compiled on first use; a failed compile is retried next time). */
-export function summaryTemplates(): Promise<CompiledTemplates> {
-  templates ??= compileSummaryTemplates().catch((error: unknown) => {
-    templates = undefined;
-    throw error;
-  });
-  return templates;
+export function templates(name: TemplateName): Promise<CompiledTemplates> {
+  let compiled = compiledByName.get(name);
+  if (!compiled) {
+    compiled = compileTemplates(name).catch((error: unknown) => {
+      compiledByName.delete(name);
+      throw error;
+    });
+    compiledByName.set(name, compiled);
+  }
+  return compiled;
 }
+
+export const summaryTemplates = () => templates('sync-summary');
 
 export async function renderSyncSummary(input: SummaryInput): Promise<RenderedMail> {
   const { html, text } = await summaryTemplates();

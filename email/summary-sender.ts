@@ -48,14 +48,14 @@ export type SummarySendStatus = 'sent' | 'failed' | 'skipped';
 
 export const summaryMessageId = (syncId: string, from: string) => `<sync-summary.${syncId.replace(/[^A-Za-z0-9._-]/g, '_')}@${senderDomain(from)}>`;
 
-const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
+export const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
 
 async function recordOnRun(db: Db, syncId: string, email: NonNullable<SyncRunDoc['email']>): Promise<void> {
   await saveEmailStatus(db, syncId, email);
 }
 
 /** Sends with retries; returns the accepted answer or the last error. */
-async function sendWithRetry(
+export async function sendWithRetry(
   mailer: Mailer,
   mail: Parameters<Mailer['send']>[0],
   retry: EmailRetryConfig,
@@ -73,7 +73,7 @@ async function sendWithRetry(
     } catch (error) {
       lastError = describeError(error);
       const permanent = isPermanentSmtpError(error);
-      logger.warn('summary email attempt failed', { attempt, permanent, error: lastError });
+      logger.warn('email attempt failed', { attempt, permanent, error: lastError });
       const delay = Math.min(maxDelay, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
       if (permanent || attempt >= maxAttempts || Date.now() - started + delay > budget) return { ok: false, error: lastError, attempts: attempt };
       await sleep(delay);

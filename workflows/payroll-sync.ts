@@ -2,6 +2,7 @@
 // happens in activities; inputs, results and history carry ids and counts, never entries or secrets.
 import {
   ActivityCancellationType,
+  ApplicationFailure,
   type ActivityOptions,
   CancellationScope,
   defineQuery,
@@ -15,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_SYNC_FAILURES, rootApplicationFailure, rootMessage } from '../contracts/failures.js';
+import { FailureType, NON_RETRYABLE_SYNC_FAILURES, rootApplicationFailure, rootMessage } from '../contracts/failures.js';
 import { COMPANY_ID, PAYROLL_PERIOD, SYNC_STATUS } from '../contracts/search-attributes.js';
 import {
   LEGACY_PUSH_CONCURRENCY,
@@ -27,6 +28,9 @@ import {
   type SyncStatus,
   type SyncTuning,
 } from '../contracts/sync.js';
+import { announceConnectionTransition } from './connection-announcements.js';
+import { syncOutcomeEvent } from './sync-events.js';
+import { emitWebhookEvent } from './webhook-event.js';
 
 export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
 
@@ -56,6 +60,8 @@ function pushesFor(tuning: SyncTuning | undefined): typeof pushes {
 
 /** Patches of this workflow's commands: histories begun before a patch replay its old branch. */
 const PATCH_STOP_SIBLING_PUSHES = 'stop-sibling-pushes-on-failure';
+const PATCH_CONNECTION_GUARD = 'guard-broken-personio-connection';
+const PATCH_WEBHOOK_EVENTS = 'emit-sync-webhook-events';
 
 // Every activity heartbeats (or is short), so a worker that dies mid-activity costs seconds, not the start-to-close timeout.
 const bookkeeping = proxyActivities<Activities>({
@@ -95,6 +101,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     setCurrentDetails('Starting.');
     const begun = await bookkeeping.beginSync.executeWithOptions({ summary: 'begin: record the sync, read the entry set' }, [{ ...input, workflowId: info.workflowId, runId: info.runId }]);
     if (begun.entryCount > 0) {
+      if (patched(PATCH_CONNECTION_GUARD)) await guardConnection(input.companyId);
       setCurrentDetails(`${begun.entryCount} entries: resolving employees.`);
       progress.phase = 'resolving_employees';
       const resolved = await steps.resolveEmployees.executeWithOptions({ summary: `resolve the employees of ${begun.entryCount} entries` }, [{ syncId: input.syncId }]);
@@ -117,6 +124,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     upsertSearchAttributes([{ key: SYNC_STATUS, value: finished.status }]);
     recordOutcome(finished.status, finished.counts);
     if (!input.dryRun) await mail.sendSyncSummary({ syncId: input.syncId });
+    if (!input.dryRun && patched(PATCH_WEBHOOK_EVENTS)) await emitWebhookEvent(syncOutcomeEvent(input, finished, new Date()));
     return { syncId: input.syncId, ...finished };
   } catch (error) {
     // A cancellation's innermost failure has no words of its own: say what happened.
@@ -131,8 +139,21 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     upsertSearchAttributes([{ key: SYNC_STATUS, value: 'failed' }]);
     recordOutcome('failed', recorded.counts);
     if (!input.dryRun) await CancellationScope.nonCancellable(() => mail.sendSyncSummary({ syncId: input.syncId }));
+    if (!input.dryRun && patched(PATCH_WEBHOOK_EVENTS)) {
+      await CancellationScope.nonCancellable(() => emitWebhookEvent(syncOutcomeEvent(input, { status: 'failed', counts: recorded.counts, ...(type ? { failureType: type } : {}) }, new Date())));
+    }
     throw error;
   }
+}
+
+/**
+ * A connection known to be broken is tested again first: still broken → the sync fails now with the failing checks
+ * (instead of retrying Personio's refusals for minutes); working again → the change is announced and the sync goes on.
+ */
+async function guardConnection(companyId: string): Promise<void> {
+  const guard = await bookkeeping.guardPersonioConnection.executeWithOptions({ summary: 'check the Personio connection is not known broken' }, [{ companyId }]);
+  if (guard.transition) await announceConnectionTransition(guard.transition);
+  if (!guard.usable) throw ApplicationFailure.nonRetryable(guard.reason ?? 'The Personio connection is broken.', FailureType.PersonioConnectionBroken, { failingChecks: guard.failingChecks ?? [] });
 }
 
 /** What the Temporal UI shows as the sync's current details once it has an outcome. */

@@ -1,6 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from 'mongodb';
 import { companyCollections, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
+import { connectionStateView } from '../../db/connection-health.js';
+import { refreshHealthSchedule } from '../connection-health-schedules.js';
 import { saveCredentials } from '../../security/credentials-store.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
@@ -19,6 +21,7 @@ async function companyView(db: Db, company: CompanyDoc) {
     // The secret is never returned, only whether one is stored.
     personio: creds ? { clientId: creds.clientId, hasSecret: true } : null,
     lastConnectionTest: company.lastConnectionTest ?? null,
+    personioConnection: connectionStateView(company.personioConnection),
     createdAt: company.createdAt.toISOString(),
     updatedAt: company.updatedAt.toISOString(),
   };
@@ -27,6 +30,7 @@ async function companyView(db: Db, company: CompanyDoc) {
 const json = (schema: typeof companySchema, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const healthCtx = { temporal: deps.temporal, interactiveTaskQueue: deps.config.interactiveTaskQueue };
   app.openapi(
     createRoute({
       method: 'put',
@@ -39,7 +43,10 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     async (c) => {
       const { companyId } = c.req.valid('param');
       const input = c.req.valid('json');
-      return c.json(await companyView(deps.db, await upsertCompany(deps.db, companyId, input)), 200);
+      const company = await upsertCompany(deps.db, companyId, input);
+      // The health checks run in the company's time zone.
+      await refreshHealthSchedule(healthCtx, deps.db, companyId);
+      return c.json(await companyView(deps.db, company), 200);
     },
   );
 
@@ -75,6 +82,7 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
       await saveCredentials(deps.db, deps.cipher, companyId, input);
       // A previous test result says nothing about new credentials.
       const updated = await forgetConnectionTest(deps.db, companyId);
+      await refreshHealthSchedule(healthCtx, deps.db, companyId);
       return c.json(await companyView(deps.db, updated ?? company), 200);
     },
   );

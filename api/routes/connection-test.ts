@@ -66,7 +66,7 @@ export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): v
       await deps.temporal.workflow.start<(input: ConnectionTestInput) => Promise<ConnectionTestResult>>(WORKFLOW_TYPES.connectionTest, {
         workflowId: connectionTestWorkflowId(companyId, testId),
         taskQueue: deps.config.interactiveTaskQueue,
-        args: [{ companyId }],
+        args: [{ companyId, trigger: 'api' }],
         workflowExecutionTimeout: '10 minutes',
       });
       return answer(c, companyId, testId, deps.config.connectionTestWaitMs);

@@ -3,6 +3,7 @@ import { payrollScheduleId } from '../../contracts/ids.js';
 import { scheduleUiUrl } from '../../contracts/temporal-ui.js';
 import { assertSafeRunTime, deleteSchedule, describeSchedule, triggerSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';
 import { requireCompany } from '../company-guard.js';
+import { refreshHealthSchedule } from '../connection-health-schedules.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
 import { companyParams, problemResponses } from '../schemas/common.js';
@@ -18,6 +19,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     temporalUiUrl: deps.config.temporalUiUrl,
     temporalNamespace: deps.config.temporalNamespace,
   };
+  const healthCtx = { temporal: deps.temporal, interactiveTaskQueue: deps.config.interactiveTaskQueue };
   const notFound = (companyId: string) =>
     new ApiProblem(404, 'Not Found', { detail: `Company "${companyId}" has no payroll schedule.`, errors: [{ field: 'companyId', reason: 'no schedule' }] });
   const view = async (companyId: string) => {
@@ -52,6 +54,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
         });
       }
       await upsertSchedule(ctx, companyId, withZone);
+      await refreshHealthSchedule(healthCtx, deps.db, companyId);
       return c.json(await view(companyId), 200);
     },
   );
@@ -85,6 +88,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       const { companyId } = c.req.valid('param');
       await requireCompany(deps.db, companyId);
       if (!(await deleteSchedule(ctx, companyId))) throw notFound(companyId);
+      await refreshHealthSchedule(healthCtx, deps.db, companyId);
       return c.body(null, 204);
     },
   );

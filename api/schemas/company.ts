@@ -16,8 +16,10 @@ export const companyInputSchema = z
   .strict()
   .openapi('CompanyInput');
 
+const checkIdSchema = z.enum(['credentials', 'persons_readable', 'email_readable', 'compensation_types_readable', 'compensations_writable']);
+
 const connectionCheckSchema = z.object({
-  id: z.enum(['credentials', 'persons_readable', 'email_readable', 'compensation_types_readable', 'compensations_writable']),
+  id: checkIdSchema,
   ok: z.boolean(),
   status: z.enum(['passed', 'failed', 'not_checked']),
   message: z.string(),
@@ -27,6 +29,17 @@ const connectionCheckSchema = z.object({
     .openapi({ description: 'Set when the check was not exercised by a call: write rights are judged from the granted scopes (a test write would be a real payment).' }),
 });
 
+export const personioConnectionSchema = z
+  .object({
+    status: z.enum(['ok', 'broken', 'unknown']).openapi({ description: '`unknown` until a test decided it (and while no credentials are stored); a test that could not reach Personio changes nothing.' }),
+    checkedAt: z.string().nullable().openapi({ description: 'When a test last decided the status.' }),
+    failingChecks: z.array(checkIdSchema),
+    since: z.string().nullable().openapi({ description: 'Since when the status holds.' }),
+  })
+  .openapi('PersonioConnection', {
+    description: 'Kept by every connection test (the daily health check, the check a few hours before a scheduled export, POST …/connection-test). A change to broken mails the managers once and sends personio_connection.broken; back to ok mails once and sends personio_connection.restored.',
+  });
+
 export const connectionTestResultSchema = z
   .object({
     ok: z.boolean(),
@@ -34,6 +47,7 @@ export const connectionTestResultSchema = z
     checks: z.array(connectionCheckSchema),
     testedAt: z.string(),
     personioTraceId: z.string().optional(),
+    personioConnection: personioConnectionSchema.optional().openapi({ description: 'The company’s connection status after this test.' }),
   })
   .openapi('ConnectionTestResult');
 
@@ -47,6 +61,7 @@ export const companySchema = z
     payrollCutoffDay: z.number().nullable(),
     personio: z.object({ clientId: z.string(), hasSecret: z.boolean() }).nullable(),
     lastConnectionTest: connectionTestResultSchema.nullable(),
+    personioConnection: personioConnectionSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -85,6 +85,7 @@ describe('payrollSync', () => {
       expect(result).toEqual({ syncId: input.syncId, status: 'partially_failed', counts: { ...COUNTS, failed: 1 } });
       expect(fake.names()).toEqual([
         'beginSync',
+        'guardPersonioConnection',
         'resolveEmployees',
         'ensureCompensationTypes',
         'planSync',
@@ -150,7 +151,7 @@ describe('payrollSync', () => {
     await withWorker(env, fake.activities, async (taskQueue) => {
       const result = await (await startSync(taskQueue, input)).result();
       expect(result).toEqual({ syncId: input.syncId, status: 'succeeded', counts: COUNTS });
-      expect(fake.names()).toEqual(['beginSync', 'resolveEmployees', 'ensureCompensationTypes', 'planSync', ...Array<ActivityName>(6).fill('pushChunk'), 'finishSync']);
+      expect(fake.names()).toEqual(['beginSync', 'guardPersonioConnection', 'resolveEmployees', 'ensureCompensationTypes', 'planSync', ...Array<ActivityName>(6).fill('pushChunk'), 'finishSync']);
       expect(fake.inputsOf('beginSync')[0]).toMatchObject({ dryRun: true, workflowId: dryRunWorkflowId(input.companyId, input.period, input.syncId) });
     });
   });
@@ -208,7 +209,7 @@ describe('payrollSync', () => {
       const input = syncInput({ dryRun: true });
       await withWorker(env, fake.activities, async (taskQueue) => {
         await failureOf(await startSync(taskQueue, input));
-        expect(fake.names()).toEqual(['beginSync', 'resolveEmployees', 'finishSync']);
+        expect(fake.names()).toEqual(['beginSync', 'guardPersonioConnection', 'resolveEmployees', 'finishSync']);
         expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message, type: forbidden, missingScope: 'personio:compensations:read' } }]);
       });
     });
@@ -315,6 +316,33 @@ describe('payrollSync', () => {
       gates.get('finishSync')!.open();
       await handle.result();
       expect(await progress()).toEqual({ phase: 'done', chunksTotal: 3, chunksDone: 3, itemsTotal: 7, itemsDone: 7 });
+    });
+  });
+
+  describe('a Personio connection known to be broken', () => {
+    it('still broken after the re-test: fails at once with the reason, before anything reads Personio, and mails the summary', async () => {
+      const reason = 'The Personio connection is broken (tested 2026-11-30T06:00:00.000Z): Personio rejected the client ID or secret.';
+      const fake = fakeActivities({ guardPersonioConnection: async () => ({ usable: false, reason, failingChecks: ['credentials'] }) });
+      const input = syncInput();
+      await withWorker(env, fake.activities, async (taskQueue) => {
+        const handle = await startSync(taskQueue, input);
+        const { chain } = await failureOf(handle);
+        expect(fake.names()).toEqual(['beginSync', 'guardPersonioConnection', 'finishSync', 'sendSyncSummary']);
+        expect(fake.callsOf('guardPersonioConnection')).toHaveLength(1);
+        expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: reason, type: FailureType.PersonioConnectionBroken } }]);
+        expect(chain.at(-1)).toMatchObject({ type: FailureType.PersonioConnectionBroken, nonRetryable: true });
+      });
+    });
+
+    it('working again: announces the change (one mail) and goes on', async () => {
+      const transition = { transitionId: 'acme:2', companyId: 'acme', seq: 2, kind: 'restored' as const, at: '2026-11-30T06:00:00.000Z', failingChecks: [] };
+      const fake = fakeActivities({ guardPersonioConnection: async () => ({ usable: true, transition }) });
+      const input = syncInput();
+      await withWorker(env, fake.activities, async (taskQueue) => {
+        expect((await (await startSync(taskQueue, input)).result()).status).toBe('succeeded');
+        expect(fake.names().slice(0, 4)).toEqual(['beginSync', 'guardPersonioConnection', 'sendConnectionAlert', 'resolveEmployees']);
+        expect(fake.inputsOf('sendConnectionAlert')).toEqual([{ transitionId: 'acme:2' }]);
+      });
     });
   });
 });

@@ -58,7 +58,7 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
 
 export type SyncActivityHandlers = Pick<
   Activities,
-  'beginSync' | 'resolveEmployees' | 'ensureCompensationTypes' | 'planSync' | 'pushChunk' | 'finishSync' | 'sendSyncSummary'
+  'beginSync' | 'guardPersonioConnection' | 'resolveEmployees' | 'ensureCompensationTypes' | 'planSync' | 'pushChunk' | 'finishSync' | 'sendSyncSummary' | 'sendConnectionAlert'
 >;
 export type BenefitResolution = Parameters<Activities['planSync']>[0]['benefits'][number];
 export type ChunkResult = Awaited<ReturnType<Activities['pushChunk']>>;
@@ -95,12 +95,22 @@ export const RESOLVED = { employees: 6, matched: 6, unmatched: 0, ambiguous: 0, 
 /** What the fakes answer unless a test hands in its own handler: 18 entries in 6 chunks of 3 items, all created. */
 export const cannedHandlers: SyncActivityHandlers = {
   beginSync: async () => ({ entryCount: 18 }),
+  guardPersonioConnection: async () => ({ usable: true }),
   resolveEmployees: async () => RESOLVED,
   ensureCompensationTypes: async () => ({ benefits: BENEFITS, createdTypes: [] }),
   planSync: async () => ({ itemsTotal: 6 * ITEMS_PER_CHUNK, chunksTotal: 6, pushConcurrency: 4 }),
   pushChunk: async () => ({ items: ITEMS_PER_CHUNK, created: ITEMS_PER_CHUNK, corrections: 0, alreadyPresent: 0, needsManualCorrection: 0, failed: 0 }),
   finishSync: async (input) => ({ status: input.failure ? 'failed' : 'succeeded', counts: COUNTS }),
   sendSyncSummary: async () => ({ status: 'sent' }),
+  sendConnectionAlert: async () => ({ status: 'sent' }),
+};
+
+/** The webhook events a sync emits run as child workflows on the same worker: recorded with no endpoint, not tracked as calls. */
+const untrackedActivities: Pick<Activities, 'recordWebhookEvent'> = {
+  recordWebhookEvent: async () => ({
+    deliveryIds: [],
+    retry: { initialIntervalMs: 100, maxIntervalMs: 1_000, backoffCoefficient: 2, deliverForMs: 60_000, attemptTimeoutMs: 5_000 },
+  }),
 };
 
 export interface ActivityCall<N extends ActivityName = ActivityName> {
@@ -152,7 +162,7 @@ export function fakeActivities(handlers: Partial<SyncActivityHandlers> = {}): Fa
     };
   const names = Object.keys(cannedHandlers) as ActivityName[];
   return {
-    activities: Object.fromEntries(names.map((name) => [name, wrap(name)])) as unknown as FakeActivities['activities'],
+    activities: { ...untrackedActivities, ...Object.fromEntries(names.map((name) => [name, wrap(name)])) } as unknown as FakeActivities['activities'],
     calls,
     names: () => calls.map((c) => c.name),
     callsOf: <N extends ActivityName>(name: N) => calls.filter((c): c is ActivityCall<N> => c.name === name) as ActivityCall<N>[],

@@ -1,0 +1,25 @@
+// The webhook event of a sync's outcome: ids, status and counts only (no person, no amount of an entry).
+import type { PayrollSyncInput, SyncCounts, SyncStatus } from '../contracts/sync.js';
+import type { WebhookEvent } from '../contracts/webhooks.js';
+
+export function syncOutcomeEvent(input: PayrollSyncInput, outcome: { status: SyncStatus; counts?: SyncCounts; failureType?: string }, at: Date): WebhookEvent {
+  const failed = outcome.status === 'failed';
+  const sync = `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(input.syncId)}`;
+  return {
+    eventId: `payroll_sync.${input.syncId}`,
+    type: failed ? 'payroll_sync.failed' : 'payroll_sync.completed',
+    companyId: input.companyId,
+    occurredAt: at.toISOString(),
+    data: {
+      companyId: input.companyId,
+      syncId: input.syncId,
+      period: input.period,
+      status: outcome.status,
+      trigger: input.trigger,
+      ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+      ...(failed ? { failureType: outcome.failureType ?? null } : {}),
+      counts: outcome.counts ? { ...outcome.counts } : null,
+      links: { sync, summaryEmail: `${sync}/summary-email` },
+    },
+  };
+}
