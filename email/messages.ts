@@ -58,7 +58,7 @@ export interface SummaryMessages {
   totalsOverall: string;
   noTotals: string;
   failureHeading: string;
-  failureHint: { permission(scope: string | undefined): string; credentials: string; noCredentials: string; noEntries: string; other: string };
+  failureHint: { permission(scope: string | undefined): string; credentials: string; connectionBroken: string; noCredentials: string; noEntries: string; other: string };
   problemsHeading: string;
   problemsIntro: string;
   problem: Record<ProblemKind, { title: string; action(p: { scope?: string }): string }>;
@@ -132,6 +132,8 @@ const de: SummaryMessages = {
     permission: (scope) =>
       `Dem API-Zugang fehlt ein Recht. Bitte in Personio (Einstellungen → Integrationen → API-Zugangsdaten) das Recht ${right('de', scope) ?? 'für diesen Zugriff'} erteilen und den Export danach erneut starten.`,
     credentials: 'Personio hat die Zugangsdaten abgelehnt. Bitte die API-Zugangsdaten in Personio prüfen, auf der Plattform neu eingeben und den Export erneut starten.',
+    connectionBroken:
+      'Die Personio-Verbindung ist unterbrochen (siehe oben), daher wurde nichts gelesen oder geschrieben. Bitte die genannten Punkte in Personio beheben, die Verbindung auf der Plattform testen und den Export danach erneut starten.',
     noCredentials: 'Für dieses Unternehmen sind keine Personio-Zugangsdaten hinterlegt. Bitte Client-ID und Secret eingeben und den Export erneut starten.',
     noEntries: 'Für diesen Zeitraum gibt es keine Einträge. Bitte die Einträge hochladen und den Export erneut starten.',
     other: 'Bitte den Export im Exportprotokoll erneut starten. Bleibt der Fehler, den Support mit der Sync-ID kontaktieren.',
@@ -235,6 +237,8 @@ const en: SummaryMessages = {
     permission: (scope) =>
       `The API credential lacks a permission. In Personio (Settings → Integrations → API credentials), grant it the ${right('en', scope) ?? 'missing'} permission, then run the export again.`,
     credentials: 'Personio rejected the credentials. Check the API credentials in Personio, enter them again on the platform and run the export again.',
+    connectionBroken:
+      'The Personio connection is broken (see above), so nothing was read or written. Fix the points named in Personio, test the connection on the platform, then run the export again.',
     noCredentials: 'No Personio credentials are stored for this company. Enter the client ID and secret, then run the export again.',
     noEntries: 'There are no entries for this period. Upload them, then run the export again.',
     other: 'Run the export again from the export log. If the error persists, contact support with the sync ID.',

@@ -95,6 +95,8 @@ function failureHint(locale: Locale, failure: NonNullable<SyncRunDoc['failure']>
       return hints.credentials;
     case FailureType.NoPersonioCredentials:
       return hints.noCredentials;
+    case FailureType.PersonioConnectionBroken:
+      return hints.connectionBroken;
     case FailureType.NoEntries:
       return hints.noEntries;
     default:

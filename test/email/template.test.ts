@@ -123,6 +123,7 @@ describe('summary model', () => {
     expect(hint({ message: 'x', type: 'Personio.credentials_rejected' })).toMatch(/rejected the credentials/);
     expect(hint({ message: 'x', type: 'NoPersonioCredentials' })).toMatch(/No Personio credentials/);
     expect(hint({ message: 'x', type: 'NoEntries' })).toMatch(/no entries/);
+    expect(hint({ message: 'x', type: 'PersonioConnectionBroken' })).toMatch(/connection is broken .* nothing was read or written/);
     expect(hint({ message: 'Personio denied GET /v2/persons: the API credential probably lacks the scope personio:persons:read' })).toMatch(/Run the export again/);
   });
 
