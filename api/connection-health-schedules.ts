@@ -70,3 +70,23 @@ export async function refreshHealthSchedule(ctx: HealthScheduleContext, db: Db, 
   }
   return plan;
 }
+
+/**
+ * Gives every company with credentials but no health schedule one (companies set up before health checks existed).
+ * Idempotent and safe to run from several API processes at once; answers how many it created.
+ */
+export async function ensureHealthSchedules(ctx: HealthScheduleContext, db: Db): Promise<number> {
+  let created = 0;
+  for await (const credentials of companyCollections(db).personioCredentials.find({}, { projection: { _id: 1 } })) {
+    const handle = ctx.temporal.schedule.getHandle(connectionHealthScheduleId(credentials._id));
+    const exists = await handle.describe().then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ScheduleNotFoundError) return false;
+        throw error;
+      },
+    );
+    if (!exists && (await refreshHealthSchedule(ctx, db, credentials._id))) created++;
+  }
+  return created;
+}

@@ -9,6 +9,7 @@ import { connectMongo } from '../db/mongo.js';
 import { createLogger } from '../observability/logger.js';
 import { createCredentialsCipher } from '../security/credentials-cipher.js';
 import { createApp } from './app.js';
+import { ensureHealthSchedules } from './connection-health-schedules.js';
 
 export interface RunningApi {
   url: string;
@@ -48,6 +49,11 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info('API listening', { port });
+  // Companies connected before health checks existed get their schedule; in the background, it needs no request.
+  ensureHealthSchedules({ temporal, interactiveTaskQueue: interactiveTaskQueueOf(config) }, mongo.db).then(
+    (created) => logger.info('health schedules checked', { created }),
+    (error: unknown) => logger.warn('could not check the health schedules', { error: error instanceof Error ? error.message : String(error) }),
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {

@@ -2,6 +2,7 @@
 // one mail per change (broken, restored), and a sync on a broken connection that stops in seconds with the reason.
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureHealthSchedules } from '../../api/connection-health-schedules.js';
 import { connectionHealthScheduleId } from '../../contracts/ids.js';
 import { ALL_SCOPES } from '../../sandbox/index.js';
 import { mailsTo } from '../email/support.js';
@@ -144,5 +145,18 @@ describe('credential health', () => {
     const companyId = `no-creds-${Date.now().toString(36)}`;
     expect((await h.api('PUT', `/v1/companies/${companyId}`, { name: 'No credentials', managerEmails: ['x@example.com'] })).status).toBe(200);
     await expect(h.temporal.schedule.getHandle(connectionHealthScheduleId(companyId)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('a company connected before health checks existed gets its schedule when the API starts (ensureHealthSchedules)', async () => {
+    const companyId = `older-${Date.now().toString(36)}`;
+    expect((await h.api('PUT', `/v1/companies/${companyId}`, { name: 'Older', managerEmails: ['x@example.com'] })).status).toBe(200);
+    // Stored the way the API stored credentials before, without a health schedule.
+    await h.db.collection('personio_credentials').insertOne({ _id: companyId as never, clientId: 'older', clientSecret: { keyId: 'x', iv: 'x', tag: 'x', ciphertext: 'x' }, updatedAt: new Date() });
+    const handle = h.temporal.schedule.getHandle(connectionHealthScheduleId(companyId));
+    await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    const ctx = { temporal: h.temporal, interactiveTaskQueue: h.interactiveTaskQueue };
+    expect(await ensureHealthSchedules(ctx, h.db)).toBeGreaterThanOrEqual(1);
+    expect((await handle.describe()).spec.calendars).toHaveLength(1);
+    expect(await ensureHealthSchedules(ctx, h.db)).toBe(0);
   });
 });
