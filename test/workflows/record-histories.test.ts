@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ConnectionTestResult } from '../../contracts/connection-test.js';
+import type { ConnectionTestOutcome, ConnectionTestResult } from '../../contracts/connection-test.js';
 import { FailureType } from '../../contracts/failures.js';
 import { payrollSyncWorkflowId, scheduledRunWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
 import type { ScheduledPayrollSyncInput } from '../../contracts/schedule.js';
@@ -131,11 +131,27 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('record workflow histories'
     );
   });
 
-  it('connectionTest', async () => {
+  it('payrollSync on a connection known broken: stopped by the guard', async () => {
+    await recordSync('payroll-sync-connection-broken', {
+      guardPersonioConnection: async () => ({ usable: false, reason: 'The Personio connection is broken.', failingChecks: ['credentials'] }),
+    });
+  });
+
+  it('connectionTest: no change, and a change to broken (mail and webhook event)', async () => {
     const result: ConnectionTestResult = { ok: true, unreachable: false, checks: [], testedAt: '2026-11-30T12:00:00.000Z' };
-    await withWorker(env, { testPersonioConnection: async () => result }, async (taskQueue) => {
-      const handle = await env.client.workflow.start(WORKFLOW_TYPES.connectionTest, { taskQueue, workflowId: uniqueId('connection-test'), args: [{ companyId: uniqueId('company') }] });
-      await save('connection-test', handle);
+    const record = async (name: string, outcome: ConnectionTestOutcome) => {
+      const fake = fakeActivities();
+      await withWorker(env, { ...fake.activities, testPersonioConnection: async () => outcome }, async (taskQueue) => {
+        const handle = await env.client.workflow.start(WORKFLOW_TYPES.connectionTest, { taskQueue, workflowId: uniqueId('connection-test'), args: [{ companyId: uniqueId('company'), trigger: 'api' }] });
+        await save(name, handle);
+      });
+    };
+    await record('connection-test', result);
+    const companyId = uniqueId('company');
+    await record('connection-test-broken', {
+      ...result,
+      ok: false,
+      transition: { transitionId: `${companyId}:1`, companyId, seq: 1, kind: 'broken', at: result.testedAt, failingChecks: ['credentials'] },
     });
   });
 });

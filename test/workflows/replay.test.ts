@@ -24,7 +24,9 @@ describe('replay of recorded histories against the current workflow code', () =>
       'scheduled-payroll-sync-succeeded',
       'scheduled-payroll-sync-retried',
       'scheduled-payroll-sync-sync-terminated',
+      'payroll-sync-connection-broken',
       'connection-test',
+      'connection-test-broken',
     ]) {
       expect(files).toContain(`${name}.json`);
     }
