@@ -15,6 +15,8 @@ const UNIT = [
   'test/email/format.test.ts',
   'test/email/template.test.ts',
   'test/email/connection-alert.test.ts',
+  'test/email/approval-mail.test.ts',
+  'test/email/summary-approval.test.ts',
   'test/personio/units.test.ts',
   'test/personio/rate-limiter.test.ts',
   // The Personio client against a fake HTTP server on a free port.

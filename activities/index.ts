@@ -1,4 +1,5 @@
 // All activities, built from their dependencies so tests can pass real or fake ones.
+import { createApprovalMailActivity } from './approval-mails.js';
 import { createCompensationTypeActivities } from './compensation-types.js';
 import { createConnectionAlertActivity } from './connection-alerts.js';
 import { createConnectionTestActivities } from './connection-test.js';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompensationTypeActivities(deps),
     ...createSyncActivities(deps),
     ...createSendSummaryActivity(deps),
+    ...createApprovalMailActivity(deps),
     ...createWebhookActivities(deps),
   };
 }

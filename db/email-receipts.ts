@@ -1,4 +1,5 @@
-// Email receipts: one document per mail (a sync summary: `_id` = syncId; a connection alert: `connection-alert:<transitionId>`), inserted once, that makes the send
+// Email receipts: one document per mail (a sync summary: `_id` = syncId; a connection alert: `connection-alert:<transitionId>`;
+// an approval request: `approval-request:<previewSyncId>`; an approval reminder: `approval-reminder:<syncId>`), inserted once, that makes the send
 // idempotent across activity retries, workflow replays and concurrent calls.
 //
 //   (none) ──insert──▶ pending(claim) ──SMTP accepted──▶ sent      (final: never sent again)
@@ -14,7 +15,7 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 
 export interface EmailReceiptDoc {
   _id: string;
-  kind: 'sync-summary' | 'connection-alert';
+  kind: 'sync-summary' | 'connection-alert' | 'approval-request' | 'approval-reminder';
   companyId: string;
   status: 'pending' | 'sent' | 'failed';
   messageId: string;

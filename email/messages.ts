@@ -1,7 +1,18 @@
 // Every word of the summary email, in German (the default) and English.
 import type { Locale } from '../i18n/locale.js';
 
-export type Outcome = 'succeeded' | 'partially_failed' | 'failed';
+/** `rejected` / `expired`: a sync that required approval and never got it (nothing was written). */
+export type Outcome = 'succeeded' | 'partially_failed' | 'failed' | 'rejected' | 'expired';
+
+/** What an outcome's words may name: problems left, who decided on an approval, the approval deadline. */
+export interface OutcomeParams {
+  problems: number;
+  decidedBy?: string;
+  expiresAt?: string;
+}
+
+/** Who started a sync, as the mails name it: a person (the platform's actor id or email), the schedule, or unknown. */
+export type Starter = { kind: 'person'; name: string } | { kind: 'schedule' } | { kind: 'unknown' };
 
 export type ProblemKind =
   | 'permission'
@@ -35,7 +46,13 @@ export interface SummaryMessages {
   /** Shown when the sync ran after its period's payroll cut-off. */
   lateExport: string;
   /** Shown as `title: detail` (the title in bold in HTML). */
-  outcome: Record<Outcome, { title: string; detail(p: { problems: number }): string }>;
+  outcome: Record<Outcome, { title(p: OutcomeParams): string; detail(p: OutcomeParams): string }>;
+  /** The comment given with a rejection. */
+  decisionComment(comment: string): string;
+  /** Under the heading of an approved sync: who approved it and when, and who started it. */
+  approvedBy(p: { by: string; at: string; startedBy: Starter }): string;
+  /** Under the heading of a rejected or expired sync: who started it. */
+  startedBy(startedBy: Starter): string;
   /** The size of a problem group: `3 Einträge`. */
   entries(formatted: string, n: number): string;
   transferredBeforeFailure: string;
@@ -92,21 +109,36 @@ const right = (locale: Locale, scope: string | undefined) => {
   return locale === 'de' ? (label ? `„${label}“ (${scope})` : scope) : label ? `“${label}” (${scope})` : scope;
 };
 
+const startedByDe = (s: Exclude<Starter, { kind: 'unknown' }>) => (s.kind === 'schedule' ? 'vom Zeitplan gestartet' : `gestartet von ${s.name}`);
+const startedByEn = (s: Exclude<Starter, { kind: 'unknown' }>) => (s.kind === 'schedule' ? 'started by the payroll schedule' : `started by ${s.name}`);
+
 const de: SummaryMessages = {
   subject: ({ period, company, outcome }) =>
-    `Lohnexport ${period} – ${company}: ${{ succeeded: 'alles übertragen', partially_failed: 'mit Problemen übertragen', failed: 'fehlgeschlagen' }[outcome]}`,
+    `Lohnexport ${period} – ${company}: ${{ succeeded: 'alles übertragen', partially_failed: 'mit Problemen übertragen', failed: 'fehlgeschlagen', rejected: 'abgelehnt', expired: 'nicht rechtzeitig freigegeben' }[outcome]}`,
   heading: (period) => `Lohnexport ${period}`,
   finishedAt: (at) => `Abgeschlossen am ${at}`,
   lateExport: 'Später Export: Die Lohnabrechnung dieses Monats war bereits abgeschlossen (Stichtag überschritten). Bitte prüfen Sie, ob die Beträge noch berücksichtigt werden.',
   outcome: {
-    succeeded: { title: 'Alles übertragen', detail: () => 'Alle Beträge sind in Personio.' },
+    succeeded: { title: () => 'Alles übertragen', detail: () => 'Alle Beträge sind in Personio.' },
     partially_failed: {
-      title: 'Mit Problemen übertragen',
+      title: () => 'Mit Problemen übertragen',
       detail: ({ problems }) =>
         `${problems === 1 ? '1 Eintrag wurde' : `${problems} Einträge wurden`} nicht übertragen oder ${problems === 1 ? 'braucht' : 'brauchen'} eine Korrektur.`,
     },
-    failed: { title: 'Fehlgeschlagen', detail: () => 'Der Export wurde nicht abgeschlossen.' },
+    failed: { title: () => 'Fehlgeschlagen', detail: () => 'Der Export wurde nicht abgeschlossen.' },
+    rejected: {
+      title: ({ decidedBy }) => (decidedBy ? `Abgelehnt von ${decidedBy}` : 'Abgelehnt'),
+      detail: () => 'Es wurde nichts in Personio geschrieben.',
+    },
+    expired: {
+      title: () => 'Nicht rechtzeitig freigegeben',
+      detail: ({ expiresAt }) =>
+        `Es wurde nichts in Personio geschrieben. Niemand hat den Export ${expiresAt ? `bis ${expiresAt} ` : ''}freigegeben; ein neuer Start berechnet eine neue Vorschau zur Freigabe.`,
+    },
   },
+  decisionComment: (comment) => `Kommentar: „${comment}“`,
+  approvedBy: ({ by, at, startedBy }) => `Freigegeben von ${by} am ${at}${startedBy.kind === 'unknown' ? '' : ` (${startedByDe(startedBy)})`}`,
+  startedBy: (s) => (s.kind === 'person' ? `Gestartet von ${s.name}` : s.kind === 'schedule' ? 'Vom Zeitplan gestartet' : ''),
   entries: (formatted, n) => `${formatted} ${n === 1 ? 'Eintrag' : 'Einträge'}`,
   transferredBeforeFailure: 'Bereits übertragene Beträge bleiben in Personio; ein erneuter Export überträgt nur, was noch fehlt – nichts wird doppelt ausgezahlt.',
   countsHeading: 'Zahlen',
@@ -200,18 +232,30 @@ const de: SummaryMessages = {
 
 const en: SummaryMessages = {
   subject: ({ period, company, outcome }) =>
-    `Payroll export ${period} – ${company}: ${{ succeeded: 'all transferred', partially_failed: 'transferred with problems', failed: 'failed' }[outcome]}`,
+    `Payroll export ${period} – ${company}: ${{ succeeded: 'all transferred', partially_failed: 'transferred with problems', failed: 'failed', rejected: 'rejected', expired: 'not approved in time' }[outcome]}`,
   heading: (period) => `Payroll export ${period}`,
   finishedAt: (at) => `Finished on ${at}`,
   lateExport: "Late export: this month's payroll had already closed (past its cut-off day). Check that these amounts are still taken into account.",
   outcome: {
-    succeeded: { title: 'All transferred', detail: () => 'Every amount is in Personio.' },
+    succeeded: { title: () => 'All transferred', detail: () => 'Every amount is in Personio.' },
     partially_failed: {
-      title: 'Transferred with problems',
+      title: () => 'Transferred with problems',
       detail: ({ problems }) => `${problems === 1 ? '1 entry was' : `${problems} entries were`} not transferred or ${problems === 1 ? 'needs' : 'need'} a correction.`,
     },
-    failed: { title: 'Failed', detail: () => 'The export did not complete.' },
+    failed: { title: () => 'Failed', detail: () => 'The export did not complete.' },
+    rejected: {
+      title: ({ decidedBy }) => (decidedBy ? `Rejected by ${decidedBy}` : 'Rejected'),
+      detail: () => 'nothing was written to Personio.',
+    },
+    expired: {
+      title: () => 'Not approved in time',
+      detail: ({ expiresAt }) =>
+        `nothing was written to Personio. Nobody approved the export${expiresAt ? ` by ${expiresAt}` : ''}; starting it again computes a new preview to approve.`,
+    },
   },
+  decisionComment: (comment) => `Comment: “${comment}”`,
+  approvedBy: ({ by, at, startedBy }) => `Approved by ${by} on ${at}${startedBy.kind === 'unknown' ? '' : ` (${startedByEn(startedBy)})`}`,
+  startedBy: (s) => (s.kind === 'person' ? `Started by ${s.name}` : s.kind === 'schedule' ? 'Started by the payroll schedule' : ''),
   entries: (formatted, n) => `${formatted} ${n === 1 ? 'entry' : 'entries'}`,
   transferredBeforeFailure: 'Amounts already transferred stay in Personio; running the export again transfers only what is missing – nothing is paid twice.',
   countsHeading: 'Numbers',

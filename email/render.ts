@@ -28,7 +28,7 @@ export function templatesDir(): string {
 }
 
 /** The mails this service sends: each is `<name>.mjml` (HTML) and `<name>.txt` (plain text) in templatesDir(). */
-export type TemplateName = 'sync-summary' | 'connection-alert';
+export type TemplateName = 'sync-summary' | 'connection-alert' | 'approval-request';
 
 /** MJML → HTML with the {{…}} tags left in place, then parsed into a template function. */
 export async function compileTemplates(name: TemplateName, dir = templatesDir()): Promise<CompiledTemplates> {

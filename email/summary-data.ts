@@ -49,6 +49,8 @@ export async function loadProblems(db: Db, syncId: string, limit = MAX_PROBLEM_L
   return summary;
 }
 
+const NO_PROBLEM_SCAN: ReadonlySet<SyncRunDoc['status']> = new Set(['succeeded', 'rejected', 'expired']);
+
 export interface LoadedSummary {
   run: SyncRunDoc;
   company: CompanyDoc;
@@ -68,8 +70,9 @@ export async function summaryInputOf(db: Db, run: SyncRunDoc, company: CompanyDo
   return {
     run,
     company: { name: company.name, locale: company.locale, timezone: company.timezone },
-    // A succeeded sync has no problem entry by definition (finishSync): no scan of its results.
-    problems: run.status === 'succeeded' ? createProblemCollector().result() : await loadProblems(db, run._id),
+    // A succeeded sync has no problem entry by definition (finishSync), a never approved one no entry result at all
+    // (its preview has them): no scan of its results.
+    problems: NO_PROBLEM_SCAN.has(run.status) ? createProblemCollector().result() : await loadProblems(db, run._id),
     logUrl: exportLogUrl(platformBaseUrl, run.companyId, run._id),
   };
 }

@@ -4,7 +4,7 @@ import { FailureType, personioFailureType } from '../contracts/failures.js';
 import type { Locale } from '../i18n/locale.js';
 import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/sync-runs.js';
 import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
-import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind } from './messages.js';
+import { PROBLEM_ORDER, SUMMARY_MESSAGES, type Outcome, type ProblemKind, type Starter } from './messages.js';
 
 /** Problem lines listed in one mail; the rest is counted and left to the export log. */
 export const MAX_PROBLEM_LINES = 50;
@@ -25,7 +25,8 @@ export interface ProblemSummary {
 }
 
 export interface SummaryInput {
-  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'status' | 'currency' | 'counts' | 'totals' | 'createdTypes' | 'failure' | 'finishedAt' | 'pastCutoff'>;
+  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'status' | 'currency' | 'counts' | 'totals' | 'createdTypes' | 'failure' | 'finishedAt' | 'pastCutoff'> &
+    Partial<Pick<SyncRunDoc, 'startedBy' | 'trigger' | 'approval'>>;
   company: { name: string; locale: Locale; timezone?: string };
   problems: ProblemSummary;
   logUrl: string;
@@ -76,13 +77,26 @@ const TONES: Record<Outcome, { fg: string; bg: string; border: string; symbol: s
   succeeded: { fg: '#14532d', bg: '#ecfdf3', border: '#16a34a', symbol: '✓' },
   partially_failed: { fg: '#713f12', bg: '#fffbeb', border: '#d97706', symbol: '!' },
   failed: { fg: '#7f1d1d', bg: '#fef2f2', border: '#dc2626', symbol: '✕' },
+  // Never approved: a decision (or its absence), not an error.
+  rejected: { fg: '#1f2937', bg: '#f3f4f6', border: '#4b5563', symbol: '✕' },
+  expired: { fg: '#1f2937', bg: '#f3f4f6', border: '#4b5563', symbol: '!' },
 };
 
 /** One line for header fields: no line breaks, no control characters. */
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
 
 export function outcomeOf(status: SyncRunDoc['status']): Outcome {
-  return status === 'succeeded' || status === 'partially_failed' ? status : 'failed';
+  return status === 'succeeded' || status === 'partially_failed' || status === 'rejected' || status === 'expired' ? status : 'failed';
+}
+
+/** Outcomes of a sync that was never approved: nothing was written, so no numbers to show. */
+const NEVER_APPROVED: ReadonlySet<Outcome> = new Set(['rejected', 'expired']);
+
+/** `schedule` is the actor of a scheduled sync; anything else names a person. */
+export function starterOf(run: Partial<Pick<SyncRunDoc, 'startedBy' | 'trigger'>>): Starter {
+  const name = run.startedBy ? oneLine(run.startedBy) : '';
+  if (name === 'schedule' || (!name && run.trigger === 'schedule')) return { kind: 'schedule' };
+  return name ? { kind: 'person', name } : { kind: 'unknown' };
 }
 
 /** Advice for a run that failed as a whole, chosen by its failure type (contracts/failures.ts). */
@@ -115,8 +129,23 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
   const period = formatPeriod(run.period, locale);
   const companyName = oneLine(company.name);
   const subject = oneLine(m.subject({ period, company: companyName, outcome }));
-  const outcomeTitle = m.outcome[outcome].title;
-  const outcomeDetail = m.outcome[outcome].detail({ problems: problems.total });
+  const when = (at: Date) => formatDateTime(at, locale, company.timezone ?? 'Europe/Berlin');
+  const approval = run.approval;
+  const decidedBy = approval?.decidedBy ? oneLine(approval.decidedBy) : undefined;
+  const outcomeParams = { problems: problems.total, ...(decidedBy ? { decidedBy } : {}), ...(approval?.expiresAt ? { expiresAt: when(approval.expiresAt) } : {}) };
+  const outcomeTitle = m.outcome[outcome].title(outcomeParams);
+  const outcomeDetail = m.outcome[outcome].detail(outcomeParams);
+  const neverApproved = NEVER_APPROVED.has(outcome);
+  const starter = starterOf(run);
+  const approvalLine =
+    approval?.state === 'approved' && decidedBy && approval.decidedAt
+      ? m.approvedBy({ by: decidedBy, at: when(approval.decidedAt), startedBy: starter })
+      : neverApproved
+        ? m.startedBy(starter)
+        : '';
+  // The approver's or rejecter's comment, when one was given.
+  const decided = outcome === 'rejected' || approval?.state === 'approved';
+  const decisionComment = decided && approval?.comment?.trim() ? m.decisionComment(approval.comment.trim()) : '';
   const outcomeLine = `${outcomeTitle}: ${outcomeDetail}`;
 
   const c = run.counts;
@@ -180,17 +209,20 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
     preheader: `${companyName} · ${outcomeLine}`,
     heading: m.heading(period),
     companyName,
-    finishedAt: run.finishedAt ? m.finishedAt(formatDateTime(run.finishedAt, locale, company.timezone ?? 'Europe/Berlin')) : '',
+    finishedAt: run.finishedAt ? m.finishedAt(when(run.finishedAt)) : '',
+    approvalLine,
     lateExport: run.pastCutoff ? m.lateExport : '',
     outcomeLine,
     outcomeTitle,
     outcomeDetail,
+    decisionComment,
     tone,
     hasFailure: Boolean(failure),
     failureHeading: m.failureHeading,
     failureMessage: failure?.message ?? '',
     failureHint: failure?.hint ?? '',
     transferredNote: outcome === 'failed' && transferredAny ? m.transferredBeforeFailure : '',
+    showNumbers: !neverApproved,
     countsHeading: m.countsHeading,
     counts,
     totalsHeading: m.totalsHeading,

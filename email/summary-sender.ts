@@ -11,6 +11,7 @@
 // time), then recorded as `failed` on the receipt and on the run (`run.email`), and returned, not thrown.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
+import { FINAL_SYNC_STATUSES } from '../contracts/sync.js';
 import { companyCollections } from '../db/companies.js';
 import { findRun, saveEmailFailureUnlessSent, saveEmailStatus, type SyncRunDoc } from '../db/sync-runs.js';
 import type { Logger } from '../observability/logger.js';
@@ -90,8 +91,8 @@ export async function sendSyncSummary(deps: SummarySenderDeps, syncId: string): 
     logger.warn('summary email skipped: unknown sync');
     return { status: 'skipped' };
   }
-  if (run.dryRun || run.status === 'running') {
-    logger.info('summary email skipped', { reason: run.dryRun ? 'dry run' : 'sync still running' });
+  if (run.dryRun || !FINAL_SYNC_STATUSES.includes(run.status)) {
+    logger.info('summary email skipped', { reason: run.dryRun ? 'dry run' : `sync not finished (${run.status})` });
     return { status: 'skipped' };
   }
   const done = await receipts.findOne({ _id: syncId });
