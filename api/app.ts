@@ -17,6 +17,7 @@ import { registerFailedSyncRoutes } from './routes/failed-syncs.js';
 import { registerPayrollScheduleRoutes } from './routes/payroll-schedule.js';
 import { registerPayrollSyncRoutes } from './routes/payroll-syncs.js';
 import { registerSummaryEmailRoutes } from './routes/summary-email.js';
+import { registerSyncApprovalRoutes } from './routes/sync-approvals.js';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { requireJsonBody, validationHook } from './validation.js';
 
@@ -94,6 +95,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerBenefitMappingRoutes(app, deps);
   registerPayrollEntryRoutes(app, deps);
   registerPayrollSyncRoutes(app, deps);
+  registerSyncApprovalRoutes(app, deps);
   registerSummaryEmailRoutes(app, deps);
   registerPayrollScheduleRoutes(app, deps);
   registerFailedSyncRoutes(app, deps);

@@ -18,7 +18,7 @@ const CONSEQUENCE = ': what it posted is in Personio, the rest is not. Retry the
 
 /** The runs as they are, with every running one whose workflow has closed recorded (and returned) as failed. */
 export async function settleEndedRuns(deps: { db: Db; temporal: Client }, runs: SyncRunDoc[]): Promise<SyncRunDoc[]> {
-  return Promise.all(runs.map((run) => (run.status === 'running' && run.runId ? settleIfEnded(deps, run) : run)));
+  return Promise.all(runs.map((run) => ((run.status === 'running' || run.status === 'awaiting_approval') && run.runId ? settleIfEnded(deps, run) : run)));
 }
 
 async function settleIfEnded(deps: { db: Db; temporal: Client }, run: SyncRunDoc): Promise<SyncRunDoc> {
@@ -38,7 +38,7 @@ async function settleIfEnded(deps: { db: Db; temporal: Client }, run: SyncRunDoc
   const finishedAt = closedAt ?? new Date();
   // Only while it still says running: a finishSync that got there first keeps its outcome.
   const settled = await syncRunCollections(deps.db).syncRuns.findOneAndUpdate(
-    { _id: run._id, status: 'running' },
+    { _id: run._id, status: run.status },
     { $set: { status: 'failed', failure, finishedAt } },
     { returnDocument: 'after' },
   );

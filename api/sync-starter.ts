@@ -16,6 +16,7 @@ export interface StartSyncRequest {
   trigger: SyncTrigger;
   retryOf?: string;
   pastCutoff?: boolean;
+  actor?: string;
 }
 
 export type StartSyncOutcome =
@@ -34,6 +35,7 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
     workflowId,
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
     ...(request.pastCutoff ? { pastCutoff: true } : {}),
+    ...(request.actor ? { startedBy: request.actor } : {}),
   });
   const entrySet = await readActiveEntrySet(deps.db, request.companyId, request.period);
   try {
@@ -48,6 +50,7 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
           trigger: request.trigger,
           dryRun: request.dryRun,
           ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+          ...(request.actor ? { actor: request.actor } : {}),
           ...(deps.syncTuning ? { tuning: deps.syncTuning } : {}),
         },
       ],

@@ -8,6 +8,8 @@ import { centsToDecimalString } from '../payroll/money.js';
 
 export type ViewConfig = TemporalUiConfig;
 
+const RETRYABLE: ReadonlySet<SyncRunDoc['status']> = new Set(['failed', 'partially_failed', 'rejected', 'expired']);
+
 export function syncSummaryView(config: ViewConfig, run: SyncRunDoc) {
   const self = `/v1/companies/${run.companyId}/payroll-syncs/${run._id}`;
   return {
@@ -25,7 +27,29 @@ export function syncSummaryView(config: ViewConfig, run: SyncRunDoc) {
     workflowId: run.workflowId,
     runId: run.runId ?? null,
     temporalUiUrl: workflowUiUrl(config, run.workflowId, run.runId),
-    links: { self, retry: run.status === 'failed' || run.status === 'partially_failed' ? `${self}/retry` : null },
+    startedBy: run.startedBy ?? null,
+    previewOf: run.previewOf ?? null,
+    approval: run.approval
+      ? {
+          state: run.approval.state,
+          previewSyncId: run.approval.previewSyncId,
+          previewedAt: run.approval.previewedAt.toISOString(),
+          previews: run.approval.previews,
+          expiresAt: run.approval.expiresAt.toISOString(),
+          remindedAt: run.approval.remindedAt?.toISOString() ?? null,
+          decidedBy: run.approval.decidedBy ?? null,
+          decidedAt: run.approval.decidedAt?.toISOString() ?? null,
+          comment: run.approval.comment ?? null,
+        }
+      : null,
+    links: {
+      self,
+      // A rejected or expired sync can be started again too: it wrote nothing.
+      retry: RETRYABLE.has(run.status) ? `${self}/retry` : null,
+      preview: run.approval ? `/v1/companies/${run.companyId}/payroll-syncs/${run.approval.previewSyncId}` : null,
+      approve: run.status === 'awaiting_approval' ? `${self}/approve` : null,
+      reject: run.status === 'awaiting_approval' ? `${self}/reject` : null,
+    },
   };
 }
 
@@ -47,7 +71,7 @@ function entryResultView(doc: SyncEntryResultDoc) {
 }
 
 async function liveProgress(temporal: Client, run: SyncRunDoc): Promise<SyncProgress | undefined> {
-  if (run.status !== 'running') return undefined;
+  if (run.status !== 'running' && run.status !== 'awaiting_approval') return undefined;
   try {
     return await temporal.workflow.getHandle(run.workflowId, run.runId).query<SyncProgress>(PROGRESS_QUERY);
   } catch {

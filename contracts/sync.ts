@@ -1,7 +1,10 @@
 // The payroll sync's contract, shared by the API, the workflows and the activities: what a sync is given, what
 // it reports, and the words for its state. Types only (plus the query's name): safe in the workflow bundle.
 
-export type SyncStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+/** `awaiting_approval`: previewed, waiting for a second person (four eyes); `rejected` / `expired`: never approved, nothing written. */
+export type SyncStatus = 'running' | 'awaiting_approval' | 'succeeded' | 'partially_failed' | 'failed' | 'rejected' | 'expired';
+/** Statuses a sync never leaves. */
+export const FINAL_SYNC_STATUSES: readonly SyncStatus[] = ['succeeded', 'partially_failed', 'failed', 'rejected', 'expired'];
 export type SyncTrigger = 'api' | 'schedule' | 'retry';
 
 export interface PayrollSyncInput {
@@ -11,6 +14,10 @@ export interface PayrollSyncInput {
   trigger: SyncTrigger;
   dryRun: boolean;
   retryOf?: string;
+  /** Who started it (the platform's user id or email; `schedule` for a scheduled run). Required when the company requires approval. */
+  actor?: string;
+  /** Set on the dry run that computes the preview of a sync awaiting approval: that sync's id. */
+  previewOf?: string;
   /** Drills only (the API's deps can set it; the service never does): a sync under harsher timeouts than production's. */
   tuning?: SyncTuning;
 }
@@ -47,7 +54,7 @@ export interface PayrollSyncResult {
 }
 
 export interface SyncProgress {
-  phase: 'starting' | 'resolving_employees' | 'ensuring_types' | 'planning' | 'pushing' | 'finishing' | 'done';
+  phase: 'starting' | 'previewing' | 'awaiting_approval' | 'resolving_employees' | 'ensuring_types' | 'planning' | 'pushing' | 'finishing' | 'done';
   chunksTotal: number;
   chunksDone: number;
   itemsTotal: number;
@@ -67,3 +74,31 @@ export const LEGACY_PUSH_CONCURRENCY = 4;
 
 /** The payroll sync's query of its progress. */
 export const PROGRESS_QUERY = 'progress';
+
+/** A company that requires approval: how long a sync waits for it (from the worker's reading of the company, recorded in history). */
+export interface ApprovalPolicy {
+  reminderAfterMs: number;
+  expiresAfterMs: number;
+}
+
+export interface ApprovalDecisionInput {
+  actor: string;
+  comment?: string;
+}
+
+/** The answer of an approve or reject Update: whether it took effect, and the sync's status after it. */
+export interface ApprovalDecisionResult {
+  accepted: boolean;
+  status: SyncStatus;
+  /** `preview_outdated`: entries or mappings changed since the preview; a new preview is being computed. */
+  reason?: 'preview_outdated';
+}
+
+/** Failure types of a refused approve or reject Update (its validator): the API answers 409 with them. */
+export const APPROVAL_REFUSED = { NotAwaiting: 'NotAwaitingApproval', FourEyes: 'FourEyesViolation', NoActor: 'ActorMissing' } as const;
+
+export const APPROVE_UPDATE = 'approve';
+export const REJECT_UPDATE = 'reject';
+
+/** Who started a sync: the request's actor; a scheduled run is `schedule`. */
+export const startedByOf = (input: Pick<PayrollSyncInput, 'actor' | 'trigger'>): string | undefined => input.actor ?? (input.trigger === 'schedule' ? 'schedule' : undefined);

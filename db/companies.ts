@@ -12,6 +12,10 @@ export interface CompanyDoc {
   timezone: string;
   /** Day (1–28) of the month after a period on which that period's payroll closes, company time; null/absent: no guard. */
   payrollCutoffDay?: number | null;
+  /** Four eyes: every sync waits for a second person's approval (absent: none). */
+  approval?: 'none' | 'required';
+  approvalReminderAfterHours?: number;
+  approvalExpiresAfterHours?: number;
   lastConnectionTest?: ConnectionTestResult;
   /** Written by db/connection-health.ts only. */
   personioConnection?: StoredConnectionState;
@@ -67,7 +71,12 @@ export function companyCollections(db: Db): CompanyCollections {
   };
 }
 
-export type CompanyProfile = Pick<CompanyDoc, 'name' | 'managerEmails' | 'locale' | 'timezone' | 'payrollCutoffDay'>;
+export type CompanyProfile = Pick<
+  CompanyDoc,
+  'name' | 'managerEmails' | 'locale' | 'timezone' | 'payrollCutoffDay' | 'approval' | 'approvalReminderAfterHours' | 'approvalExpiresAfterHours'
+>;
+
+export const APPROVAL_DEFAULTS = { reminderAfterHours: 24, expiresAfterHours: 72 } as const;
 
 /** Creates or updates a company's profile; answers the stored document. */
 export async function upsertCompany(db: Db, companyId: string, profile: Partial<CompanyProfile>): Promise<CompanyDoc> {

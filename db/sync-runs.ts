@@ -1,7 +1,7 @@
 // The export log: one sync run document per sync (its state, counts, totals, created types, email status)
 // and its per-entry results. Every write to a run goes through this module, whoever starts or ends the sync.
 import type { Collection, Db } from 'mongodb';
-import type { PayrollSyncInput, SyncCounts, SyncFailure, SyncProgress, SyncStatus, SyncTrigger } from '../contracts/sync.js';
+import { startedByOf, type PayrollSyncInput, type SyncCounts, type SyncFailure, type SyncProgress, type SyncStatus, type SyncTrigger } from '../contracts/sync.js';
 import { insertOnce } from './insert-once.js';
 import type { FenceTaken } from './push-fences.js';
 
@@ -50,6 +50,12 @@ export interface SyncRunDoc {
   trigger: SyncTrigger;
   dryRun: boolean;
   retryOf?: string;
+  /** Who started it (`schedule` for a scheduled run); absent for syncs from before approvals. */
+  startedBy?: string;
+  /** This dry run is the preview of that sync (awaiting approval). */
+  previewOf?: string;
+  /** Four eyes: the preview a second person approves or rejects, and the decision. */
+  approval?: ApprovalRecord;
   /** The sync was started after its period's payroll cut-off (a dry run says so; a real one was explicitly allowed). */
   pastCutoff?: boolean;
   workflowId: string;
@@ -69,6 +75,23 @@ export interface SyncRunDoc {
   email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
   startedAt: Date;
   finishedAt?: Date;
+}
+
+export interface ApprovalRecord {
+  state: 'awaiting_approval' | 'approved' | 'rejected' | 'expired';
+  /** The latest preview: a dry run of the same entries and mappings (its own export-log entry). */
+  previewSyncId: string;
+  previewedAt: Date;
+  /** Previews computed so far (a new one after entries or mappings changed). */
+  previews: number;
+  /** What the preview was computed from: an approval is refused when either changed since. */
+  entrySetId: string | null;
+  mappingVersion: number;
+  expiresAt: Date;
+  remindedAt?: Date;
+  decidedBy?: string;
+  decidedAt?: Date;
+  comment?: string;
 }
 
 export interface SyncEntryResultDoc {
@@ -117,7 +140,10 @@ export async function findRun(db: Db, syncId: string): Promise<SyncRunDoc | null
 }
 
 /** The API records a sync before it starts its workflow (so the export log shows it at once). */
-export async function insertStartingRun(db: Db, run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'trigger' | 'dryRun' | 'workflowId' | 'retryOf' | 'pastCutoff'>): Promise<void> {
+export async function insertStartingRun(
+  db: Db,
+  run: Pick<SyncRunDoc, '_id' | 'companyId' | 'period' | 'trigger' | 'dryRun' | 'workflowId' | 'retryOf' | 'pastCutoff' | 'startedBy'>,
+): Promise<void> {
   await syncRunCollections(db).syncRuns.insertOne({ ...run, status: 'running', startedAt: new Date() });
 }
 
@@ -132,7 +158,7 @@ export async function deleteStartingRun(db: Db, syncId: string): Promise<void> {
 
 /** The newest running sync of a workflow id other than `exceptSyncId`: the one holding the period's lock. */
 export async function findRunningRun(db: Db, workflowId: string, exceptSyncId: string): Promise<SyncRunDoc | null> {
-  return syncRunCollections(db).syncRuns.findOne({ workflowId, status: 'running', _id: { $ne: exceptSyncId } }, { sort: { startedAt: -1 } });
+  return syncRunCollections(db).syncRuns.findOne({ workflowId, status: { $in: ['running', 'awaiting_approval'] }, _id: { $ne: exceptSyncId } }, { sort: { startedAt: -1 } });
 }
 
 /**
@@ -161,6 +187,8 @@ export async function recordRunBegun(
         dryRun: input.dryRun,
         startedAt: new Date(),
         ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+        ...(input.previewOf ? { previewOf: input.previewOf } : {}),
+        ...(startedByOf(input) ? { startedBy: startedByOf(input) } : {}),
       },
     },
     { upsert: true },

@@ -27,7 +27,9 @@ import {
   type SyncProgress,
   type SyncStatus,
   type SyncTuning,
+  startedByOf,
 } from '../contracts/sync.js';
+import { awaitApproval, type ApprovalOutcome } from './approval.js';
 import { announceConnectionTransition } from './connection-announcements.js';
 import { syncOutcomeEvent } from './sync-events.js';
 import { emitWebhookEvent } from './webhook-event.js';
@@ -62,6 +64,7 @@ function pushesFor(tuning: SyncTuning | undefined): typeof pushes {
 const PATCH_STOP_SIBLING_PUSHES = 'stop-sibling-pushes-on-failure';
 const PATCH_CONNECTION_GUARD = 'guard-broken-personio-connection';
 const PATCH_WEBHOOK_EVENTS = 'emit-sync-webhook-events';
+const PATCH_APPROVAL = 'four-eyes-approval';
 
 // Every activity heartbeats (or is short), so a worker that dies mid-activity costs seconds, not the start-to-close timeout.
 const bookkeeping = proxyActivities<Activities>({
@@ -100,11 +103,20 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
   try {
     setCurrentDetails('Starting.');
     const begun = await bookkeeping.beginSync.executeWithOptions({ summary: 'begin: record the sync, read the entry set' }, [{ ...input, workflowId: info.workflowId, runId: info.runId }]);
-    if (begun.entryCount > 0) {
+    let entryCount = begun.entryCount;
+    if (begun.approval && begun.entryCount > 0 && patched(PATCH_APPROVAL)) {
+      upsertSearchAttributes([{ key: SYNC_STATUS, value: 'awaiting_approval' }]);
+      setCurrentDetails(`${begun.entryCount} entries: previewing, then awaiting approval by a second person.`);
+      const decision = await awaitApproval(input, begun.approval, progress, startedByOf(input));
+      if (decision.kind !== 'approved') return await closeUnapproved(input, decision, progress, recordOutcome);
+      upsertSearchAttributes([{ key: SYNC_STATUS, value: 'running' }]);
+      entryCount = (await bookkeeping.applyApproval.executeWithOptions({ summary: `approved by ${decision.actor}` }, [{ syncId: input.syncId, actor: decision.actor, ...(decision.comment ? { comment: decision.comment } : {}) }])).entryCount;
+    }
+    if (entryCount > 0) {
       if (patched(PATCH_CONNECTION_GUARD)) await guardConnection(input.companyId);
-      setCurrentDetails(`${begun.entryCount} entries: resolving employees.`);
+      setCurrentDetails(`${entryCount} entries: resolving employees.`);
       progress.phase = 'resolving_employees';
-      const resolved = await steps.resolveEmployees.executeWithOptions({ summary: `resolve the employees of ${begun.entryCount} entries` }, [{ syncId: input.syncId }]);
+      const resolved = await steps.resolveEmployees.executeWithOptions({ summary: `resolve the employees of ${entryCount} entries` }, [{ syncId: input.syncId }]);
       progress.phase = 'ensuring_types';
       const types = await steps.ensureCompensationTypes.executeWithOptions({ summary: `compensation types: ${resolved.matched} of ${resolved.employees} employees matched` }, [{ syncId: input.syncId }]);
       progress.phase = 'planning';
@@ -112,7 +124,7 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
       progress.phase = 'pushing';
       progress.chunksTotal = plan.chunksTotal;
       progress.itemsTotal = plan.itemsTotal;
-      setCurrentDetails(`${begun.entryCount} entries: pushing ${plan.itemsTotal} compensations in ${plan.chunksTotal} chunks.`);
+      setCurrentDetails(`${entryCount} entries: pushing ${plan.itemsTotal} compensations in ${plan.chunksTotal} chunks.`);
       // The concurrency comes from planSync's recorded result, so a deploy that changes it does not change this sync's commands.
       const concurrency = plan.pushConcurrency ?? LEGACY_PUSH_CONCURRENCY;
       if (patched(PATCH_STOP_SIBLING_PUSHES)) await pushAllChunks(pushesFor(input.tuning), input.syncId, plan.chunksTotal, concurrency, progress);
@@ -146,6 +158,42 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
   }
 }
 
+/** Rejected or expired: nothing was written; the export log, the managers and the platform learn it. */
+async function closeUnapproved(
+  input: PayrollSyncInput,
+  decision: Exclude<ApprovalOutcome, { kind: 'approved' }>,
+  progress: SyncProgress,
+  recordOutcome: (status: SyncStatus) => void,
+): Promise<PayrollSyncResult> {
+  const status = decision.kind;
+  await bookkeeping.closeUnapproved.executeWithOptions({ summary: status }, [
+    { syncId: input.syncId, outcome: status, ...(decision.kind === 'rejected' ? { actor: decision.actor, ...(decision.comment ? { comment: decision.comment } : {}) } : {}) },
+  ]);
+  progress.phase = 'done';
+  upsertSearchAttributes([{ key: SYNC_STATUS, value: status }]);
+  recordOutcome(status);
+  await mail.sendSyncSummary({ syncId: input.syncId });
+  await emitWebhookEvent(syncOutcomeEvent(input, { status }, new Date()));
+  return { syncId: input.syncId, status, counts: NOTHING_WRITTEN };
+}
+
+const NOTHING_WRITTEN: SyncCounts = {
+  entries: 0,
+  employees: 0,
+  employeesMatched: 0,
+  employeesUnmatched: 0,
+  employeesInactive: 0,
+  compensationsCreated: 0,
+  alreadyPresent: 0,
+  corrections: 0,
+  needsManualCorrection: 0,
+  failed: 0,
+  entriesNotMatched: 0,
+  entriesPending: 0,
+  wouldCreate: 0,
+  wouldCorrect: 0,
+};
+
 /**
  * A connection known to be broken is tested again first: still broken → the sync fails now with the failing checks
  * (instead of retrying Personio's refusals for minutes); working again → the change is announced and the sync goes on.
@@ -158,7 +206,7 @@ async function guardConnection(companyId: string): Promise<void> {
 
 /** What the Temporal UI shows as the sync's current details once it has an outcome. */
 function outcomeDetails(status: SyncStatus, dryRun: boolean, counts: SyncCounts | undefined): string {
-  const headline = { running: 'Running', succeeded: 'Succeeded', partially_failed: 'PARTIALLY FAILED', failed: 'FAILED' }[status];
+  const headline = { running: 'Running', awaiting_approval: 'Awaiting approval', succeeded: 'Succeeded', partially_failed: 'PARTIALLY FAILED', failed: 'FAILED', rejected: 'REJECTED', expired: 'EXPIRED' }[status];
   if (!counts) return `**${headline}**`;
   const written = dryRun
     ? `${counts.wouldCreate} would be created, ${counts.wouldCorrect} corrected`

@@ -68,7 +68,8 @@ export async function scheduledPayrollSync(input: ScheduledPayrollSyncInput): Pr
   const runs: ScheduledRunOutcome[] = [await runSync(input.companyId, period, 'schedule')];
   const first = runs[0];
   const result = { period, scheduledAt: scheduledAt.toISOString(), runs };
-  if (first?.outcome !== 'ran' || first.status === 'succeeded' || input.autoRetryAfterMinutes === null) return result;
+  // Only a failed or partially failed run is retried: a rejected or expired one was a person's decision (or none).
+  if (first?.outcome !== 'ran' || (first.status !== 'failed' && first.status !== 'partially_failed') || input.autoRetryAfterMinutes === null) return result;
   const pause = input.autoRetryAfterMinutes * 60_000;
   if (!patched(PATCH_RETRY_ONLY_FAILURES)) {
     await sleep(pause);

@@ -1,8 +1,10 @@
 import { FailureType } from '../../contracts/failures.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import { companyCollections } from '../../db/companies.js';
+import { APPROVAL_DEFAULTS, companyCollections } from '../../db/companies.js';
 import { findRun, recordRunBegun, savePeriodFence } from '../../db/sync-runs.js';
-import type { PayrollSyncInput } from '../../contracts/sync.js';
+import type { ApprovalPolicy, PayrollSyncInput } from '../../contracts/sync.js';
+
+const HOUR_MS = 3_600_000;
 import { readActiveEntrySet } from '../../db/entry-sets.js';
 import { periodScope, takeFence } from '../../db/push-fences.js';
 import type { ActivityDeps } from '../deps.js';
@@ -11,6 +13,8 @@ export type BeginSyncInput = PayrollSyncInput & { workflowId: string; runId: str
 
 export interface BeginSyncResult {
   entryCount: number;
+  /** The company requires approval (a real sync only): the sync previews and waits; nothing is fenced or written before. */
+  approval?: ApprovalPolicy;
 }
 
 export function createBeginSyncActivity(deps: ActivityDeps) {
@@ -24,7 +28,10 @@ export function createBeginSyncActivity(deps: ActivityDeps) {
   }
 
   async function beginSync(input: BeginSyncInput): Promise<BeginSyncResult> {
-    const company = await companyCollections(deps.db).companies.findOne({ _id: input.companyId }, { projection: { _id: 1 } });
+    const company = await companyCollections(deps.db).companies.findOne(
+      { _id: input.companyId },
+      { projection: { _id: 1, approval: 1, approvalReminderAfterHours: 1, approvalExpiresAfterHours: 1 } },
+    );
     if (!company) throw ApplicationFailure.nonRetryable(`Company ${input.companyId} does not exist`, FailureType.CompanyNotFound);
     const existing = await findRun(deps.db, input.syncId);
     let entryCount = existing?.entryCount ?? 0;
@@ -34,8 +41,16 @@ export function createBeginSyncActivity(deps: ActivityDeps) {
       await recordRunBegun(deps.db, input, set);
       entryCount = set?.entryCount ?? 0;
     }
+    const approval: ApprovalPolicy | undefined =
+      company.approval === 'required' && !input.dryRun
+        ? {
+            reminderAfterMs: (company.approvalReminderAfterHours ?? APPROVAL_DEFAULTS.reminderAfterHours) * HOUR_MS,
+            expiresAfterMs: (company.approvalExpiresAfterHours ?? APPROVAL_DEFAULTS.expiresAfterHours) * HOUR_MS,
+          }
+        : undefined;
     // The period is this sync's from now on: an older sync of it (stopped without finishing) may post no more.
-    if (!input.dryRun && !existing?.periodFence) await claimPeriodFor(input);
-    return { entryCount };
+    // A sync awaiting approval takes it when approved (applyApproval): until then it may never write.
+    if (!input.dryRun && !approval && !existing?.periodFence) await claimPeriodFor(input);
+    return { entryCount, ...(approval ? { approval } : {}) };
   }
 }

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from '../deps.js';
+import { createApprovalActivities } from './approval.js';
 import { createBeginSyncActivity } from './begin-sync.js';
 import { createEnsureTypesActivity } from './ensure-types.js';
 import { createFinishSyncActivity } from './finish-sync.js';
@@ -14,5 +15,6 @@ export function createSyncActivities(deps: ActivityDeps) {
     ...createPlanSyncActivity(deps),
     ...createPushChunkActivity(deps),
     ...createFinishSyncActivity(deps),
+    ...createApprovalActivities(deps),
   };
 }

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from 'mongodb';
-import { companyCollections, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
+import { APPROVAL_DEFAULTS, companyCollections, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
 import { connectionStateView } from '../../db/connection-health.js';
 import { refreshHealthSchedule } from '../connection-health-schedules.js';
 import { saveCredentials } from '../../security/credentials-store.js';
@@ -18,6 +18,9 @@ async function companyView(db: Db, company: CompanyDoc) {
     locale: company.locale,
     timezone: company.timezone,
     payrollCutoffDay: company.payrollCutoffDay ?? null,
+    approval: company.approval ?? 'none',
+    approvalReminderAfterHours: company.approvalReminderAfterHours ?? APPROVAL_DEFAULTS.reminderAfterHours,
+    approvalExpiresAfterHours: company.approvalExpiresAfterHours ?? APPROVAL_DEFAULTS.expiresAfterHours,
     // The secret is never returned, only whether one is stored.
     personio: creds ? { clientId: creds.clientId, hasSecret: true } : null,
     lastConnectionTest: company.lastConnectionTest ?? null,

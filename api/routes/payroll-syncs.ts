@@ -9,6 +9,7 @@ import { ApiProblem } from '../problem.js';
 import { companyIdSchema, problemResponses, problemSchema } from '../schemas/common.js';
 import {
   periodClosedProblemSchema,
+  retrySyncInputSchema,
   startSyncInputSchema,
   syncDetailQuerySchema,
   syncDetailSchema,
@@ -75,6 +76,17 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     return past;
   }
 
+  /** With four eyes, whoever starts a real sync is named: that person cannot approve it. */
+  function requireActorIfApproval(company: CompanyDoc, actor: string | undefined, dryRun: boolean): string | undefined {
+    if (company.approval === 'required' && !dryRun && !actor) {
+      throw new ApiProblem(422, 'Actor required', {
+        detail: 'This company requires approval by a second person: say who starts the sync ("actor"), so that someone else approves it.',
+        errors: [{ field: 'actor', reason: 'required when the company requires approval' }],
+      });
+    }
+    return actor;
+  }
+
   async function start(request: StartSyncRequest) {
     if (!(await hasCredentials(deps.db, request.companyId))) throw new ApiProblem(409, 'Personio credentials missing', { detail: 'Store the Personio client ID and secret for this company first.' });
     const entries = await readActiveEntrySet(deps.db, request.companyId, request.period);
@@ -125,8 +137,9 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
       const { companyId } = c.req.valid('param');
       const body = c.req.valid('json');
       const company = await requireCompany(deps.db, companyId);
+      const actor = requireActorIfApproval(company, body.actor, body.dryRun);
       const pastCutoff = checkCutoff(company, body, body.allowAfterCutoff);
-      const started = await start({ companyId, period: body.period, dryRun: body.dryRun, trigger: 'api', pastCutoff });
+      const started = await start({ companyId, period: body.period, dryRun: body.dryRun, trigger: 'api', pastCutoff, ...(actor ? { actor } : {}) });
       c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
       return c.json(started, 202);
     },
@@ -190,18 +203,20 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/retry',
       tags: ['Payroll syncs'],
       summary: 'Run the period again: only what is not yet in Personio is pushed',
-      request: { params: syncParams },
+      request: { params: syncParams, body: { required: false, content: { 'application/json': { schema: retrySyncInputSchema } } } },
       responses: { 202: { description: 'Started', content: { 'application/json': { schema: syncStartedSchema } } }, ...problemResponses, ...conflictResponse },
     }),
     async (c) => {
       const { companyId, syncId } = c.req.valid('param');
+      const body = c.req.valid('json') ?? {};
       const company = await requireCompany(deps.db, companyId);
       const run = await requireRun(companyId, syncId);
-      if (run.status === 'running') {
-        throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} is still running; retry it once it has finished.`, runningSyncId: syncId });
+      if (run.status === 'running' || run.status === 'awaiting_approval') {
+        throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} is ${run.status === 'running' ? 'still running' : 'awaiting approval'}; retry it once it has finished.`, runningSyncId: syncId });
       }
+      const actor = requireActorIfApproval(company, body.actor, run.dryRun);
       const pastCutoff = checkCutoff(company, run, run.pastCutoff === true);
-      const started = await start({ companyId, period: run.period, dryRun: run.dryRun, trigger: 'retry', retryOf: syncId, pastCutoff });
+      const started = await start({ companyId, period: run.period, dryRun: run.dryRun, trigger: 'retry', retryOf: syncId, pastCutoff, ...(actor ? { actor } : {}) });
       c.header('location', `/v1/companies/${companyId}/payroll-syncs/${started.syncId}`);
       return c.json(started, 202);
     },

@@ -12,8 +12,18 @@ export const companyInputSchema = z
     timezone: timezoneSchema.default('Europe/Berlin'),
     /** Payroll of month P closes on this day of month P+1 (company time zone): later syncs of P are refused. null = no guard. */
     payrollCutoffDay: z.number().int().min(1, 'must be 1–28').max(28, 'must be 1–28').nullable().default(null),
+    approval: z
+      .enum(['none', 'required'])
+      .default('none')
+      .openapi({ description: '`required`: every sync is previewed and waits until a second person (not the one who started it) approves it; nothing is written before.' }),
+    approvalReminderAfterHours: z.number().int().min(1, 'must be 1–720').max(720, 'must be 1–720').default(24).openapi({ description: 'A sync awaiting approval reminds the managers once after this long.' }),
+    approvalExpiresAfterHours: z.number().int().min(1, 'must be 1–720').max(720, 'must be 1–720').default(72).openapi({ description: 'A sync not approved within this long expires (status `expired`, nothing written).' }),
   })
   .strict()
+  .refine((company) => company.approvalReminderAfterHours < company.approvalExpiresAfterHours, {
+    path: ['approvalReminderAfterHours'],
+    message: 'must be less than approvalExpiresAfterHours',
+  })
   .openapi('CompanyInput');
 
 const checkIdSchema = z.enum(['credentials', 'persons_readable', 'email_readable', 'compensation_types_readable', 'compensations_writable']);
@@ -59,6 +69,9 @@ export const companySchema = z
     locale: z.enum(['de', 'en']),
     timezone: z.string(),
     payrollCutoffDay: z.number().nullable(),
+    approval: z.enum(['none', 'required']),
+    approvalReminderAfterHours: z.number(),
+    approvalExpiresAfterHours: z.number(),
     personio: z.object({ clientId: z.string(), hasSecret: z.boolean() }).nullable(),
     lastConnectionTest: connectionTestResultSchema.nullable(),
     personioConnection: personioConnectionSchema,

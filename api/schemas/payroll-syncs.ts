@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
+
+const actorSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
 import { problemSchema } from './common.js';
 import { PERIOD_PATTERN } from '../../payroll/period.js';
 
 export const periodSchema = z.string().regex(PERIOD_PATTERN, 'must be a month written YYYY-MM');
 export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name: 'syncId', in: 'path' } });
-export const syncStatusSchema = z.enum(['running', 'succeeded', 'partially_failed', 'failed']);
+export const syncStatusSchema = z.enum(['running', 'awaiting_approval', 'succeeded', 'partially_failed', 'failed', 'rejected', 'expired']);
 
 export const startSyncInputSchema = z
   .object({
@@ -12,9 +14,34 @@ export const startSyncInputSchema = z
     dryRun: z.boolean().default(false),
     /** Export a period whose payroll cut-off (the company's payrollCutoffDay) has passed: a late export, on purpose. */
     allowAfterCutoff: z.boolean().default(false),
+    actor: actorSchema.optional().openapi({ description: 'Who starts it (the platform’s user id or email). Required when the company requires approval: that person cannot approve it.' }),
   })
   .strict()
   .openapi('StartPayrollSync');
+
+export const retrySyncInputSchema = z
+  .object({ actor: actorSchema.optional().openapi({ description: 'Who starts the retry; required when the company requires approval.' }) })
+  .strict()
+  .openapi('RetryPayrollSync');
+
+export const approvalDecisionInputSchema = z
+  .object({
+    actor: actorSchema.openapi({ description: 'Who decides (the platform’s user id or email). An approval by the person who started the sync is refused.' }),
+    comment: z.string().trim().max(1000, 'at most 1000 characters').optional(),
+  })
+  .strict()
+  .openapi('ApprovalDecision');
+
+export const approvalDecisionResultSchema = z
+  .object({ syncId: z.string(), accepted: z.literal(true), status: syncStatusSchema, links: z.object({ self: z.string() }) })
+  .openapi('ApprovalDecisionResult');
+
+export const approvalRefusedProblemSchema = problemSchema
+  .extend({ status: z.literal(409), syncStatus: syncStatusSchema.optional(), previewSyncId: z.string().optional() })
+  .openapi('ApprovalRefusedProblem', {
+    description:
+      'type urn:payroll-sync:problem:four-eyes (the approver started the sync), …:not-awaiting-approval (decided, expired, or a new preview is being computed) or …:preview-outdated (entries or mappings changed since the preview: a new preview is computed and mailed; approve that one).',
+  });
 
 export const syncStartedSchema = z
   .object({ syncId: z.string(), status: z.literal('running'), workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string(), dryRun: z.boolean(), pastCutoff: z.boolean() })
@@ -39,7 +66,23 @@ export const syncSummarySchema = z
     workflowId: z.string(),
     runId: z.string().nullable(),
     temporalUiUrl: z.string(),
-    links: z.object({ self: z.string(), retry: z.string().nullable() }),
+    startedBy: z.string().nullable().openapi({ description: 'Who started it (`schedule` for a scheduled run).' }),
+    previewOf: z.string().nullable().openapi({ description: 'This dry run is the preview of that sync, awaiting approval.' }),
+    approval: z
+      .object({
+        state: z.enum(['awaiting_approval', 'approved', 'rejected', 'expired']),
+        previewSyncId: z.string(),
+        previewedAt: z.string(),
+        previews: z.number(),
+        expiresAt: z.string(),
+        remindedAt: z.string().nullable(),
+        decidedBy: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+        comment: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'Four eyes (company approval `required`): the preview to approve (a dry run, see previewSyncId) and the decision.' }),
+    links: z.object({ self: z.string(), retry: z.string().nullable(), preview: z.string().nullable(), approve: z.string().nullable(), reject: z.string().nullable() }),
   })
   .openapi('PayrollSyncSummary');
 

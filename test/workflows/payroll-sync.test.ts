@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { causeChain, FailureType, personioFailureType } from '../../contracts/failures.js';
 import { dryRunWorkflowId, payrollSyncWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
 import { SYNC_STATUS } from '../../contracts/search-attributes.js';
-import { PROGRESS_QUERY, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress } from '../../contracts/sync.js';
+import { APPROVE_UPDATE, PROGRESS_QUERY, REJECT_UPDATE, type PayrollSyncInput, type PayrollSyncResult, type SyncProgress } from '../../contracts/sync.js';
 import {
   BENEFITS,
   connectTestEnv,
@@ -342,6 +342,45 @@ describe('payrollSync', () => {
         expect((await (await startSync(taskQueue, input)).result()).status).toBe('succeeded');
         expect(fake.names().slice(0, 4)).toEqual(['beginSync', 'guardPersonioConnection', 'sendConnectionAlert', 'resolveEmployees']);
         expect(fake.inputsOf('sendConnectionAlert')).toEqual([{ transitionId: 'acme:2' }]);
+      });
+    });
+  });
+
+  describe('four eyes (the company requires approval)', () => {
+    const withApproval = (policy: { reminderAfterMs: number; expiresAfterMs: number }) => async (i: { dryRun: boolean }) => ({ entryCount: 18, ...(i.dryRun ? {} : { approval: policy }) });
+    const mainPushes = (fake: ReturnType<typeof fakeActivities>, syncId: string) => fake.inputsOf('pushChunk').filter((i) => i.syncId === syncId);
+
+    it('not decided: one reminder after its time, then expired at the deadline, having written nothing', async () => {
+      const fake = fakeActivities({ beginSync: withApproval({ reminderAfterMs: 1_500, expiresAfterMs: 4_000 }) });
+      const input = syncInput({ actor: 'alice' });
+      await withWorker(env, fake.activities, async (taskQueue) => {
+        const result = await (await startSync(taskQueue, input)).result();
+        expect(result.status).toBe('expired');
+        expect(fake.inputsOf('sendApprovalMail')).toEqual([{ syncId: input.syncId, kind: 'request' }, { syncId: input.syncId, kind: 'reminder' }]);
+        expect(fake.inputsOf('recordApprovalReminder')).toEqual([{ syncId: input.syncId }]);
+        expect(fake.inputsOf('closeUnapproved')).toEqual([{ syncId: input.syncId, outcome: 'expired' }]);
+        expect(fake.callsOf('closeUnapproved')[0]!.startSeq).toBeGreaterThan(fake.callsOf('sendApprovalMail')[1]!.endSeq!);
+        // The preview (a dry-run child) ran its steps; the sync itself wrote nothing and took no approval.
+        expect(fake.inputsOf('recordPreview')).toHaveLength(1);
+        expect(mainPushes(fake, input.syncId)).toEqual([]);
+        expect(fake.inputsOf('applyApproval')).toEqual([]);
+        expect(fake.inputsOf('sendSyncSummary')).toEqual([{ syncId: input.syncId }]);
+      });
+    });
+
+    it('approve and reject are Updates with validators: the starter is refused, another person is accepted, and the sync then pushes', async () => {
+      const fake = fakeActivities({ beginSync: withApproval({ reminderAfterMs: 60_000, expiresAfterMs: 120_000 }) });
+      const input = syncInput({ actor: 'alice' });
+      await withWorker(env, fake.activities, async (taskQueue) => {
+        const handle = await startSync(taskQueue, input);
+        await eventually(() => fake.inputsOf('sendApprovalMail').length === 1, 10_000, 'the approval request');
+        await expect(handle.executeUpdate(APPROVE_UPDATE, { args: [{ actor: 'ALICE' }] })).rejects.toMatchObject({ cause: { type: 'FourEyesViolation', message: expect.stringMatching(/another person must approve/) } });
+        expect(await handle.executeUpdate(APPROVE_UPDATE, { args: [{ actor: 'bob', comment: 'ok' }] })).toEqual({ accepted: true, status: 'running' });
+        await expect(handle.executeUpdate(REJECT_UPDATE, { args: [{ actor: 'carol' }] })).rejects.toMatchObject({ cause: { type: 'NotAwaitingApproval' } });
+        expect((await handle.result()).status).toBe('succeeded');
+        expect(fake.inputsOf('applyApproval')).toEqual([{ syncId: input.syncId, actor: 'bob', comment: 'ok' }]);
+        expect(mainPushes(fake, input.syncId)).toHaveLength(6);
+        expect(fake.callsOf('applyApproval')[0]!.endSeq).toBeLessThan(fake.callsOf('pushChunk').find((c) => c.input.syncId === input.syncId)!.startSeq);
       });
     });
   });

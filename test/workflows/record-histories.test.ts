@@ -14,7 +14,7 @@ import type { ConnectionTestOutcome, ConnectionTestResult } from '../../contract
 import { FailureType } from '../../contracts/failures.js';
 import { payrollSyncWorkflowId, scheduledRunWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
 import type { ScheduledPayrollSyncInput } from '../../contracts/schedule.js';
-import type { PayrollSyncInput } from '../../contracts/sync.js';
+import { APPROVE_UPDATE, type PayrollSyncInput } from '../../contracts/sync.js';
 import { connectTestEnv, COUNTS, eventually, fakeActivities, gate, uniqueId, waitAtGate, withWorker, type SyncActivityHandlers } from './support.js';
 
 export const HISTORIES_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -129,6 +129,15 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('record workflow histories'
         await env.client.workflow.getHandle(payrollSyncWorkflowId(input.companyId, period)).terminate('stopped by an operator');
       },
     );
+  });
+
+  it('payrollSync awaiting approval: approved by a second person, and expired', async () => {
+    const approval = (policy: { reminderAfterMs: number; expiresAfterMs: number }) => async (i: { dryRun: boolean }) => ({ entryCount: 18, ...(i.dryRun ? {} : { approval: policy }) });
+    await recordSync('payroll-sync-approved', { beginSync: approval({ reminderAfterMs: 60_000, expiresAfterMs: 120_000 }) }, syncInput({ actor: 'alice' }), async (handle) => {
+      await eventually(async () => (await handle.fetchHistory()).events?.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendApprovalMail'), 10_000, 'the approval request');
+      await handle.executeUpdate(APPROVE_UPDATE, { args: [{ actor: 'bob', comment: 'ok' }] });
+    });
+    await recordSync('payroll-sync-expired', { beginSync: approval({ reminderAfterMs: 500, expiresAfterMs: 1_500 }) }, syncInput({ actor: 'alice' }));
   });
 
   it('payrollSync on a connection known broken: stopped by the guard', async () => {

@@ -25,6 +25,8 @@ describe('replay of recorded histories against the current workflow code', () =>
       'scheduled-payroll-sync-retried',
       'scheduled-payroll-sync-sync-terminated',
       'payroll-sync-connection-broken',
+      'payroll-sync-approved',
+      'payroll-sync-expired',
       'connection-test',
       'connection-test-broken',
     ]) {

@@ -58,7 +58,21 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
 
 export type SyncActivityHandlers = Pick<
   Activities,
-  'beginSync' | 'guardPersonioConnection' | 'resolveEmployees' | 'ensureCompensationTypes' | 'planSync' | 'pushChunk' | 'finishSync' | 'sendSyncSummary' | 'sendConnectionAlert'
+  | 'beginSync'
+  | 'guardPersonioConnection'
+  | 'resolveEmployees'
+  | 'ensureCompensationTypes'
+  | 'planSync'
+  | 'pushChunk'
+  | 'finishSync'
+  | 'sendSyncSummary'
+  | 'sendConnectionAlert'
+  | 'recordPreview'
+  | 'checkPreviewCurrent'
+  | 'recordApprovalReminder'
+  | 'applyApproval'
+  | 'closeUnapproved'
+  | 'sendApprovalMail'
 >;
 export type BenefitResolution = Parameters<Activities['planSync']>[0]['benefits'][number];
 export type ChunkResult = Awaited<ReturnType<Activities['pushChunk']>>;
@@ -103,6 +117,12 @@ export const cannedHandlers: SyncActivityHandlers = {
   finishSync: async (input) => ({ status: input.failure ? 'failed' : 'succeeded', counts: COUNTS }),
   sendSyncSummary: async () => ({ status: 'sent' }),
   sendConnectionAlert: async () => ({ status: 'sent' }),
+  recordPreview: async () => ({ entrySetId: 'set-1' }),
+  checkPreviewCurrent: async () => ({ current: true }),
+  recordApprovalReminder: async () => undefined,
+  applyApproval: async () => ({ entryCount: 18 }),
+  closeUnapproved: async () => undefined,
+  sendApprovalMail: async () => ({ status: 'sent' }),
 };
 
 /** The webhook events a sync emits run as child workflows on the same worker: recorded with no endpoint, not tracked as calls. */
