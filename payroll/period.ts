@@ -26,3 +26,17 @@ export function shiftPeriod(period: string, offset: number): string {
   const index = Number(match[1]) * 12 + (Number(match[2]) - 1) + offset;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
+
+/** Periods the API accepts: from 2000-01 (older years are typos, and years below 100 turn into 19xx in Date.UTC) to ten years ahead. */
+export const FIRST_PERIOD = '2000-01';
+export const YEARS_AHEAD = 10;
+
+export function periodWindow(now: Date): { first: string; last: string } {
+  return { first: FIRST_PERIOD, last: `${now.getUTCFullYear() + YEARS_AHEAD}-12` };
+}
+
+/** Whether a well-formed period lies in the window (YYYY-MM strings compare in calendar order). */
+export function isInPeriodWindow(period: string, now: Date): boolean {
+  const { first, last } = periodWindow(now);
+  return period >= first && period <= last;
+}

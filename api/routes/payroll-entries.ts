@@ -5,6 +5,7 @@ import { readActiveEntrySet, readEntryPage, storeEntrySet } from '../../db/entry
 import { totalsByBenefit } from '../../payroll/entries.js';
 import { MAX_LISTED_ERRORS, validateEntries } from '../../payroll/entry-validation.js';
 import { isPeriod } from '../../payroll/period.js';
+import { requirePeriodInWindow } from '../period-window.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
@@ -22,6 +23,7 @@ import {
 const entriesPath = '/v1/companies/{companyId}/payroll-periods/{period}/entries';
 
 function requirePeriod(period: string): void {
+  if (isPeriod(period)) requirePeriodInWindow(period);
   if (!isPeriod(period)) {
     throw new ApiProblem(400, 'Invalid request', { detail: `"${period.slice(0, 20)}" is not a payroll period.`, errors: [{ field: 'period', reason: PERIOD_REASON }] });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { centsToDecimalString, decimalToCents } from '../../payroll/money.js';
-import { periodEffectiveDate, shiftPeriod } from '../../payroll/period.js';
+import { isInPeriodWindow, periodEffectiveDate, periodWindow, shiftPeriod } from '../../payroll/period.js';
 
 describe('money', () => {
   it('turns decimals into exact cents without float drift', () => {
@@ -40,5 +40,16 @@ describe('scheduled period', () => {
     expect(periodForScheduledTime(summer, 'Europe/Berlin', 'current')).toBe('2026-07');
     expect(periodForScheduledTime(summer, 'Europe/Berlin', 'previous')).toBe('2026-06');
     expect(periodForScheduledTime(summer, 'UTC', 'previous')).toBe('2026-05');
+  });
+});
+
+describe('the accepted period window', () => {
+  const now = new Date('2026-11-30T12:00:00Z');
+  it('runs from 2000-01 to December ten years ahead', () => {
+    expect(periodWindow(now)).toEqual({ first: '2000-01', last: '2036-12' });
+    expect(['2000-01', '2026-11', '2036-12'].map((p) => isInPeriodWindow(p, now))).toEqual([true, true, true]);
+  });
+  it('leaves out the typos: year 1, year 1999, year 0099 (19xx in Date.UTC) and far futures', () => {
+    expect(['0001-01', '0099-05', '1999-12', '2037-01', '9999-12'].map((p) => isInPeriodWindow(p, now))).toEqual([false, false, false, false, false]);
   });
 });
