@@ -74,11 +74,27 @@ export const smtpEnvSchema = z.object({
   SMTP_REQUIRE_TLS: booleanFlag.default(false),
 });
 
+export const MIN_API_TOKEN_LENGTH = 32;
+/** Tokens documented as examples: refused, so a copied .env.example never guards a real API. */
+export const PLACEHOLDER_TOKENS: ReadonlySet<string> = new Set(['change-me-to-a-long-random-token', 'replace-with-at-least-32-random-characters-0000']);
+
 export const apiEnvSchema = z.object({
   PORT: port.default(3000),
-  API_TOKENS: commaList.pipe(z.array(z.string().min(16, 'each API token must be at least 16 characters')).min(1, 'at least one token is required')),
+  API_TOKENS: commaList.pipe(
+    z
+      .array(
+        z
+          .string()
+          .min(MIN_API_TOKEN_LENGTH, `each API token must be at least ${MIN_API_TOKEN_LENGTH} characters (openssl rand -base64 32)`)
+          .refine((token) => !PLACEHOLDER_TOKENS.has(token), 'is the placeholder from .env.example: generate a real token (openssl rand -base64 32)'),
+      )
+      .min(1, 'at least one token is required'),
+  ),
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
   CONNECTION_TEST_WAIT_MS: positiveInt.default(20_000),
+  /** Requests that start workflows (syncs, dry runs, retries, connection tests, type lists, triggers), per minute. */
+  RATE_LIMIT_PER_TOKEN_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_PER_COMPANY_PER_MINUTE: positiveInt.default(30),
 });
 
 /** Webhook targets: the API checks them when an endpoint is set, the worker again before every attempt. */

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
-const devSecretsSchema = z.object({ apiToken: z.string().min(16), credentialsKey: z.string().min(40) });
+const devSecretsSchema = z.object({ apiToken: z.string().min(32), credentialsKey: z.string().min(40) });
 export type DevSecrets = z.infer<typeof devSecretsSchema>;
 
 export function loadOrCreateDevSecrets(file: string): DevSecrets {

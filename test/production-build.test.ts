@@ -50,7 +50,7 @@ describe('production build', () => {
 
   it('serves the API with `node dist/api/server.js`', async () => {
     const port = await freePort();
-    const token = `prod-${randomBytes(12).toString('hex')}`;
+    const token = `prod-${randomBytes(16).toString('hex')}`;
     const env = h.workerEnv();
     const api = spawn(process.execPath, [`${root}dist/api/server.js`], {
       env: { ...env, PORT: String(port), HOST: '127.0.0.1', API_TOKENS: token },
