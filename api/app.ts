@@ -1,4 +1,5 @@
 // The HTTP API: a Hono app built from its dependencies, so tests can build it with real or fake ones.
+import { secureHeaders } from 'hono/secure-headers';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { prometheus } from '@hono/prometheus';
 import { Registry } from 'prom-client';
@@ -6,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { bearerAuth } from './auth.js';
 import { registerDocsPage } from './docs-page.js';
+import { DEFAULT_RATE_LIMITS, installWorkflowStartLimits } from './rate-limits.js';
 import type { ApiDeps } from './deps.js';
 import { ApiProblem, problem } from './problem.js';
 import { registerBenefitMappingRoutes } from './routes/benefit-mappings.js';
@@ -61,6 +63,14 @@ async function drainBody(request: Request, capBytes: number): Promise<void> {
 export function createApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
+  // Every answer: no MIME sniffing, no framing, no referrer (hono's secureHeaders); and never cached, since answers
+  // carry payroll data and tokens authorise them (an intermediary or a shared browser must not keep them).
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
   // Request counts and latencies by route pattern (never a company id) and status, for Prometheus; no token needed.
   const { printMetrics, registerMetrics } = prometheus({ registry: new Registry() });
   app.use('*', registerMetrics);
@@ -88,6 +98,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     }),
   );
   app.use('/v1/*', requireJsonBody);
+  installWorkflowStartLimits(app, deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
 
   registerCompanyRoutes(app, deps);
   registerConnectionTestRoutes(app, deps);

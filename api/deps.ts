@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { SyncTuning } from '../contracts/sync.js';
 import type { Logger } from '../observability/logger.js';
+import type { RateLimits } from './rate-limits.js';
 import type { CredentialsCipher } from '../security/credentials-cipher.js';
 
 export interface ApiConfig {
@@ -16,6 +17,8 @@ export interface ApiConfig {
   connectionTestWaitMs: number;
   /** Base of links into the platform (the export log link in summary emails). */
   platformBaseUrl: string;
+  /** Limits on the requests that start workflows (default DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimits;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS: webhook URLs on private networks are accepted (dev and tests); default false. */
   webhookAllowPrivateTargets?: boolean;
 }

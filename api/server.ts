@@ -37,6 +37,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
       temporalUiUrl: config.TEMPORAL_UI_URL,
       maxBodyBytes: config.MAX_BODY_BYTES,
       connectionTestWaitMs: config.CONNECTION_TEST_WAIT_MS,
+      rateLimits: { perTokenPerMinute: config.RATE_LIMIT_PER_TOKEN_PER_MINUTE, perCompanyPerMinute: config.RATE_LIMIT_PER_COMPANY_PER_MINUTE },
       platformBaseUrl: config.PLATFORM_BASE_URL,
       webhookAllowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createPersonioClients, type ActivityDeps } from '../../activities/deps.js';
 import { createApp } from '../../api/app.js';
+import type { RateLimits } from '../../api/rate-limits.js';
 import { ensureIndexes } from '../../db/indexes.js';
 import { createMongoBudgetStore } from '../../db/request-budgets.js';
 import { createLogger } from '../../observability/logger.js';
@@ -62,6 +63,7 @@ export interface HarnessOptions {
   /** SMTP server for the summary email (default: the stack's mail catcher); a closed port makes sends fail. */
   smtpUrl?: string;
   emailRetry?: EmailRetryConfig;
+  rateLimits?: RateLimits;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS of this harness's API and worker; default true (test receivers run on 127.0.0.1). */
   webhookAllowPrivateTargets?: boolean;
 }
@@ -143,6 +145,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
       maxBodyBytes: 2 * 1024 * 1024,
       connectionTestWaitMs: opts.connectionTestWaitMs ?? 20_000,
       platformBaseUrl: HARNESS_PLATFORM_BASE_URL,
+      // Test files start many syncs a minute: limits only where a test sets them.
+      rateLimits: opts.rateLimits ?? { perTokenPerMinute: 1_000_000, perCompanyPerMinute: 1_000_000 },
       webhookAllowPrivateTargets: opts.webhookAllowPrivateTargets ?? true,
     },
   });
