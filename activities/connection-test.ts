@@ -8,7 +8,7 @@ import { decideStatus } from '../payroll/connection-health.js';
 import type { Locale } from '../i18n/locale.js';
 import { CHECK_ORDER, connectionMessage, type ConnectionMessageKey } from '../i18n/connection-test-messages.js';
 import { isPersonioError, SCOPES } from '../personio/index.js';
-import { loadCredentials } from '../security/credentials-store.js';
+import { loadCredentials, UndecryptableCredentialsError } from '../security/credentials-store.js';
 import type { ActivityDeps } from './deps.js';
 
 const UNREACHABLE_KINDS = new Set(['network', 'timeout', 'unavailable', 'rate_limited']);
@@ -62,7 +62,16 @@ async function attempt(checks: ConnectionChecks, call: () => Promise<void>, onRe
 export function createConnectionTestActivities(deps: ActivityDeps) {
   async function runChecks(companyId: string, locale: Locale): Promise<ConnectionChecks> {
     const checks = new ConnectionChecks(locale);
-    const creds = await loadCredentials(deps.db, deps.cipher, companyId);
+    let creds: Awaited<ReturnType<typeof loadCredentials>>;
+    try {
+      creds = await loadCredentials(deps.db, deps.cipher, companyId);
+    } catch (error) {
+      if (!(error instanceof UndecryptableCredentialsError)) throw error;
+      deps.logger.error('stored Personio credentials cannot be decrypted', { companyId });
+      checks.set('credentials', 'failed', 'credentials.undecryptable');
+      checks.fillRemaining('not_checked.credentials');
+      return checks;
+    }
     if (!creds) {
       checks.credentialsMissing = true;
       checks.set('credentials', 'failed', 'credentials.missing');

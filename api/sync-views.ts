@@ -4,6 +4,7 @@ import type { Db, Filter } from 'mongodb';
 import { PROGRESS_QUERY, type SyncProgress } from '../contracts/sync.js';
 import { workflowUiUrl, type TemporalUiConfig } from '../contracts/temporal-ui.js';
 import { syncRunCollections, type SyncEntryResultDoc, type SyncRunDoc } from '../db/sync-runs.js';
+import { customerFailureMessage } from '../i18n/failure-messages.js';
 import { centsToDecimalString } from '../payroll/money.js';
 
 export type ViewConfig = TemporalUiConfig;
@@ -101,7 +102,10 @@ export async function syncDetailView(
       transferred: centsToDecimalString(t.transferredCents),
     })),
     createdCompensationTypes: run.createdTypes ?? [],
-    failure: run.failure ?? null,
+    // A fixed sentence by failure type: the raw text (hosts, key ids, Personio's detail) stays in logs and history.
+    failure: run.failure
+      ? { type: run.failure.type ?? 'Unknown', message: customerFailureMessage(run.failure, 'en'), ...(run.failure.missingScope ? { missingScope: run.failure.missingScope } : {}) }
+      : null,
     email: run.email ? { ...run.email, at: run.email.at.toISOString() } : null,
     results: { offset: page.offset, limit: page.limit, total, items: docs.map(entryResultView) },
   };

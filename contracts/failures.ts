@@ -16,6 +16,10 @@ export const FailureType = {
   SyncWorkflowEnded: 'SyncWorkflowEnded',
   /** The company's Personio connection failed its last test and a new one before the sync: nothing was read or written. */
   PersonioConnectionBroken: 'PersonioConnectionBroken',
+  /** The sync was cancelled (by an operator in Temporal, or a drill). */
+  SyncCancelled: 'SyncCancelled',
+  /** No configured key decrypts the stored Personio secret (CREDENTIALS_KEY lost or rotated wrongly). */
+  CredentialsUndecryptable: 'CredentialsUndecryptable',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -30,6 +34,7 @@ export const NON_RETRYABLE_SYNC_FAILURES: readonly string[] = [
   FailureType.NoEntries,
   FailureType.NoPersonioCredentials,
   FailureType.PersonioConnectionBroken,
+  FailureType.CredentialsUndecryptable,
 ];
 
 /** An error and its causes, outermost first (Temporal wraps an activity's failure in ActivityFailure, a child's in ChildWorkflowFailure…). */

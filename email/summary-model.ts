@@ -1,6 +1,7 @@
 // Turns a finished sync run into what the summary email says: subject, outcome, counts, totals, problems
 // with what to do, new compensation types, the export-log link. Pure: no I/O, so it is easy to test.
 import { FailureType, personioFailureType } from '../contracts/failures.js';
+import { customerFailureMessage } from '../i18n/failure-messages.js';
 import type { Locale } from '../i18n/locale.js';
 import type { EntryResultStatus, SyncEntryResultDoc, SyncRunDoc } from '../db/sync-runs.js';
 import { formatCount, formatDateTime, formatMoney, formatPeriod } from './format.js';
@@ -200,7 +201,7 @@ export function buildSummaryModel(input: SummaryInput): SummaryModel {
         : '',
     }));
   const tone = TONES[outcome];
-  const failure = outcome === 'failed' && run.failure ? { message: run.failure.message, hint: failureHint(locale, run.failure) } : undefined;
+  const failure = outcome === 'failed' && run.failure ? { message: customerFailureMessage(run.failure, locale), hint: failureHint(locale, run.failure) } : undefined;
   const transferredAny = totalsList.some((t) => t.transferredCents > 0) || (c?.compensationsCreated ?? 0) + (c?.corrections ?? 0) > 0;
 
   const context = {

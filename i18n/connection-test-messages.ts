@@ -7,6 +7,7 @@ export type ConnectionMessageKey =
   | 'credentials.failed'
   | 'credentials.unreachable'
   | 'credentials.missing'
+  | 'credentials.undecryptable'
   | 'persons_readable.passed'
   | 'persons_readable.failed'
   | 'email_readable.passed'
@@ -26,6 +27,7 @@ const messages: Record<Locale, Record<ConnectionMessageKey, string>> = {
     'credentials.failed': 'Personio rejected the client ID or secret. Check the API credentials in Personio (Settings → Integrations → API credentials) and enter them again.',
     'credentials.unreachable': 'Personio unreachable: no answer from the Personio API. Try again in a few minutes; if it persists, check Personio’s status page.',
     'credentials.missing': 'No Personio credentials are stored for this company yet. Enter the client ID and secret first.',
+    'credentials.undecryptable': 'The stored credentials cannot be decrypted with the configured keys: enter them again or configure CREDENTIALS_PREVIOUS_KEYS.',
     'persons_readable.passed': 'Employees are readable.',
     'persons_readable.failed': 'Employees are not readable. Grant the API credential the "Read employees" permission (personio:persons:read).',
     'email_readable.passed': 'The Email attribute is readable, so employees can be matched by email.',
@@ -45,6 +47,7 @@ const messages: Record<Locale, Record<ConnectionMessageKey, string>> = {
     'credentials.failed': 'Personio hat Client-ID oder Secret abgelehnt. Bitte die API-Zugangsdaten in Personio prüfen (Einstellungen → Integrationen → API-Zugangsdaten) und erneut eingeben.',
     'credentials.unreachable': 'Personio nicht erreichbar: Die Personio-API antwortet nicht. Bitte in einigen Minuten erneut versuchen; falls es anhält, die Statusseite von Personio prüfen.',
     'credentials.missing': 'Für dieses Unternehmen sind noch keine Personio-Zugangsdaten hinterlegt. Bitte zuerst Client-ID und Secret eingeben.',
+    'credentials.undecryptable': 'Die gespeicherten Zugangsdaten lassen sich mit den konfigurierten Schlüsseln nicht entschlüsseln: bitte erneut eingeben oder CREDENTIALS_PREVIOUS_KEYS konfigurieren.',
     'persons_readable.passed': 'Mitarbeiterdaten sind lesbar.',
     'persons_readable.failed': 'Mitarbeiterdaten sind nicht lesbar. Bitte dem API-Zugang das Recht „Mitarbeiter lesen“ (personio:persons:read) geben.',
     'email_readable.passed': 'Das Attribut E-Mail ist lesbar; Mitarbeiter können per E-Mail zugeordnet werden.',

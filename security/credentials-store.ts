@@ -2,9 +2,22 @@
 import type { Db } from 'mongodb';
 import { companyCollections, saveEncryptedCredentials } from '../db/companies.js';
 import type { PersonioCredentials } from '../personio/index.js';
-import type { CredentialsCipher } from './credentials-cipher.js';
+import { SecretDecryptionError, type CredentialsCipher } from './credentials-cipher.js';
 
-const associatedData = (companyId: string) => `personio-credentials:${companyId}`;
+/** What an operator and a customer are told when no configured key opens a stored secret (no key id, no detail). */
+export const UNDECRYPTABLE_CREDENTIALS =
+  'stored credentials cannot be decrypted with the configured keys: enter them again or configure CREDENTIALS_PREVIOUS_KEYS';
+
+/** A stored secret that no configured key can decrypt: a lost or wrongly rotated CREDENTIALS_KEY, not Personio's doing. */
+export class UndecryptableCredentialsError extends Error {
+  override name = 'UndecryptableCredentialsError';
+  constructor(readonly companyId: string) {
+    super(UNDECRYPTABLE_CREDENTIALS);
+  }
+}
+
+export const credentialsAssociatedData = (companyId: string) => `personio-credentials:${companyId}`;
+const associatedData = credentialsAssociatedData;
 
 export async function saveCredentials(db: Db, cipher: CredentialsCipher, companyId: string, creds: PersonioCredentials): Promise<void> {
   await saveEncryptedCredentials(db, companyId, { clientId: creds.clientId, clientSecret: cipher.encrypt(creds.clientSecret, associatedData(companyId)), updatedAt: new Date() });
@@ -13,5 +26,10 @@ export async function saveCredentials(db: Db, cipher: CredentialsCipher, company
 export async function loadCredentials(db: Db, cipher: CredentialsCipher, companyId: string): Promise<PersonioCredentials | undefined> {
   const doc = await companyCollections(db).personioCredentials.findOne({ _id: companyId });
   if (!doc) return undefined;
-  return { clientId: doc.clientId, clientSecret: cipher.decrypt(doc.clientSecret, associatedData(companyId)) };
+  try {
+    return { clientId: doc.clientId, clientSecret: cipher.decrypt(doc.clientSecret, associatedData(companyId)) };
+  } catch (error) {
+    if (error instanceof SecretDecryptionError) throw new UndecryptableCredentialsError(companyId);
+    throw error;
+  }
 }

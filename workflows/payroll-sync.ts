@@ -142,7 +142,8 @@ export async function payrollSync(input: PayrollSyncInput): Promise<PayrollSyncR
     // A cancellation's innermost failure has no words of its own: say what happened.
     const message = isCancellation(error) ? 'The sync was cancelled.' : rootMessage(error) || (error instanceof Error ? error.message : String(error));
     const root = rootApplicationFailure(error);
-    const type = root?.type ?? undefined;
+    // The failure's type is an activity input, not a command: setting it for cancellations needs no patch.
+    const type = isCancellation(error) ? FailureType.SyncCancelled : (root?.type ?? undefined);
     const missingScope = (root?.details?.[0] as { missingScope?: unknown } | undefined)?.missingScope;
     const failure = { message, ...(type ? { type } : {}), ...(typeof missingScope === 'string' ? { missingScope } : {}) };
     // Recorded even when cancelled, so the export log never shows a dead run as running.

@@ -4,7 +4,10 @@ const actorSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at m
 import { problemSchema } from './common.js';
 import { PERIOD_PATTERN } from '../../payroll/period.js';
 
-export const periodSchema = z.string().regex(PERIOD_PATTERN, 'must be a month written YYYY-MM');
+export const periodSchema = z
+  .string()
+  .regex(PERIOD_PATTERN, 'must be a month written YYYY-MM')
+  .openapi({ description: 'Payroll period, YYYY-MM, from 2000-01 to December ten years ahead (outside: 422).', example: '2026-10' });
 export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name: 'syncId', in: 'path' } });
 export const syncStatusSchema = z.enum(['running', 'awaiting_approval', 'succeeded', 'partially_failed', 'failed', 'rejected', 'expired']);
 
@@ -134,7 +137,10 @@ export const syncDetailSchema = syncSummarySchema
           .openapi({ description: 'Types named like the benefit in another category: never used for benefit amounts.' }),
       }),
     ),
-    failure: z.object({ message: z.string(), type: z.string().optional() }).nullable(),
+    failure: z
+      .object({ type: z.string(), message: z.string(), missingScope: z.string().optional() })
+      .nullable()
+      .openapi({ description: 'Why the sync failed as a whole: its failure type (contracts/failures.ts) and a fixed sentence for it; the raw error stays in the logs and the Temporal history.' }),
     email: z
       .object({ status: z.string(), at: z.string(), recipients: z.array(z.string()).optional(), error: z.string().optional(), attempts: z.number().optional() })
       .nullable(),

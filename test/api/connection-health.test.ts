@@ -107,7 +107,7 @@ describe('credential health', () => {
     const tookMs = Date.now() - startedAt;
     expect(view.status).toBe('failed');
     expect(view.failure).toMatchObject({ type: 'PersonioConnectionBroken' });
-    expect(view.failure?.message).toContain('Personio hat Client-ID oder Secret abgelehnt');
+    expect(view.failure?.message).toBe('The Personio connection is broken: nothing was read or written. Fix it in Personio and test the connection.');
     expect(tookMs).toBeLessThan(15_000); // Seconds, not the minutes of retrying refusals (generous for a slow machine).
     await receiver.waitFor(2);
     expect(events()[1]).toMatchObject({ type: 'payroll_sync.failed', data: { syncId: started.syncId, status: 'failed', failureType: 'PersonioConnectionBroken' } });

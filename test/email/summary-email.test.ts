@@ -7,10 +7,10 @@ import { syncRunCollections, type SyncRunDoc } from '../../db/sync-runs.js';
 import { claimReceipt, emailReceipts, settleReceipt } from '../../db/email-receipts.js';
 import { formatMoney } from '../../email/format.js';
 import { problemSchema, syncDetailSchema } from '../support/api-schemas.js';
-import { HARNESS_PLATFORM_BASE_URL, startHarness, type Harness } from '../support/harness.js';
+import { HARNESS_PLATFORM_BASE_URL, parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { ALL_SCOPES } from '../../sandbox/index.js';
 import { amountFor, BENEFITS } from '../../dev/sample-benefits.js';
-import { createScenario, putEntries, runSync, type Scenario } from '../support/payroll-scenario.js';
+import { createScenario, putEntries, runSync, startSync, waitForSync, type Scenario } from '../support/payroll-scenario.js';
 import { mailsTo, plain } from './support.js';
 
 let h: Harness;
@@ -167,7 +167,7 @@ describe('summary email', () => {
     await h.admin.setCredentials({ clientId: `client-${s.companyId}`, clientSecret: 'a-rotated-secret-personio-knows', scopes: [...ALL_SCOPES] });
     const sync = await runSync(h, s);
     expect(sync.status).toBe('failed');
-    expect(sync.failure!.message).toMatch(/rejected the client ID/);
+    expect(sync.failure).toMatchObject({ type: 'Personio.credentials_rejected', message: 'Personio rejected the API credentials.' });
     const [mail, ...more] = await mailsTo(manager(s));
     expect(more).toHaveLength(0);
     expect(mail!.subject).toBe('Payroll export October 2026 – Rotated Secrets Ltd: failed');
@@ -315,5 +315,29 @@ describe('summary email preview route', () => {
     expect(cross.status).toBe(404);
     const badFormat = await h.api('GET', `/v1/companies/${other.companyId}/payroll-syncs/${sync.syncId}/summary-email?format=pdf`);
     expect(badFormat.status).toBe(400);
+  });
+
+  it('a sync awaiting approval has no summary yet (409, like a running one); once rejected it renders', async () => {
+    const s = await createScenario(h, { employees: 1, benefits: 1 });
+    const put = await h.api('PUT', `/v1/companies/${s.companyId}`, { name: `Approval ${s.companyId}`, managerEmails: [manager(s)], locale: 'en', approval: 'required' });
+    expect(put.status, put.text).toBe(200);
+    const started = await startSync(h, s, { actor: 'alice@acme.example' });
+    const path = `/v1/companies/${s.companyId}/payroll-syncs/${started.syncId}`;
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const view = parseApiJson(syncDetailSchema, await h.api('GET', path)).json;
+      if (view.status === 'awaiting_approval' && view.approval) break;
+      if (Date.now() > deadline) throw new Error(`the sync does not await approval: ${view.status}`);
+    }
+
+    const waiting = await h.api('GET', `${path}/summary-email`);
+    expect(waiting.status).toBe(409);
+    expect(parseApiJson(problemSchema, waiting).json.detail).toContain('is awaiting approval');
+    expect(waiting.json).toMatchObject({ runningSyncId: started.syncId, syncStatus: 'awaiting_approval' });
+
+    expect((await h.api('POST', `${path}/reject`, { actor: 'bob@acme.example', comment: 'wrong month' })).status).toBe(200);
+    expect((await waitForSync(h, s, started)).status).toBe('rejected');
+    const rejected = await h.api('GET', `${path}/summary-email?format=text`);
+    expect(rejected.status, rejected.text).toBe(200);
+    expect(rejected.text).toContain('bob@acme.example');
   });
 });

@@ -127,6 +127,23 @@ describe('summary model', () => {
     expect(hint({ message: 'Personio denied GET /v2/persons: the API credential probably lacks the scope personio:persons:read' })).toMatch(/Run the export again/);
   });
 
+  it('tells the customer a fixed sentence by failure type, never the raw error (hosts, key ids, Personio detail)', async () => {
+    const raw = 'connection to mongodb://payroll-db-7.internal.acme:27017 failed; key k2024-rotated missing';
+    const run = { ...baseRun, status: 'failed', failure: { message: raw } } as SyncRunDoc;
+    for (const locale of ['de', 'en'] as const) {
+      const mail = await renderSyncSummary({ run, company: { name: 'Acme', locale }, problems: { shown: [], total: 0, byKind: {} }, logUrl: 'x' });
+      for (const part of [mail.text, mail.html]) {
+        expect(part).not.toContain('payroll-db-7');
+        expect(part).not.toContain('k2024-rotated');
+      }
+      expect(mail.text).toContain(locale === 'en' ? 'The sync failed because of an internal error.' : 'Der Export ist wegen eines internen Fehlers fehlgeschlagen.');
+    }
+    const undecryptable = { ...run, failure: { message: 'No key with id "k9" is configured', type: 'CredentialsUndecryptable' } } as SyncRunDoc;
+    const en = await renderSyncSummary({ run: undecryptable, company: { name: 'Acme', locale: 'en' }, problems: { shown: [], total: 0, byKind: {} }, logUrl: 'x' });
+    expect(en.text).toContain('cannot be decrypted with the configured keys: enter them again or configure CREDENTIALS_PREVIOUS_KEYS');
+    expect(en.text).not.toContain('k9');
+  });
+
   it('keeps header fields on one line', () => {
     const model = buildSummaryModel({ run: { ...baseRun, status: 'succeeded' }, company: { name: 'Evil\r\nBcc: x@y.example', locale: 'en' }, problems: { shown: [], total: 0, byKind: {} }, logUrl: 'x' });
     expect(model.subject).toBe('Payroll export October 2026 – Evil Bcc: x@y.example: all transferred');

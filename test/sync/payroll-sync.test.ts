@@ -233,7 +233,7 @@ describe('payroll sync', () => {
     await h.temporal.workflow.getHandle(started.json.workflowId, started.json.runId).terminate('stopped by an operator');
     const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${started.json.syncId}`)).json;
     expect(view.status).toBe('failed');
-    expect(view.failure).toMatchObject({ type: 'SyncWorkflowEnded', message: expect.stringMatching(/^The sync was terminated in Temporal before it finished: .*Retry the sync/) });
+    expect(view.failure).toMatchObject({ type: 'SyncWorkflowEnded', message: expect.stringMatching(/^The sync was stopped before it could record its outcome: .*Retry it/) });
     const failed = (await h.apiAs(failedSyncListSchema, 'GET', '/v1/payroll-syncs?status=failed&limit=200')).json;
     expect(failed.items.map((i: { syncId: string }) => i.syncId)).toContain(started.json.syncId);
     // Activities of the terminated sync may still be running out; the retry takes over the period and completes it.
