@@ -134,3 +134,11 @@ export async function saveResolvedMapping(
 export async function hasCredentials(db: Db, companyId: string): Promise<boolean> {
   return (await companyCollections(db).personioCredentials.countDocuments({ _id: companyId }, { limit: 1 })) > 0;
 }
+
+/** The company disconnects: its secret is gone, and with it everything the last tests said about it. False: none stored. */
+export async function deleteCredentials(db: Db, companyId: string): Promise<boolean> {
+  const { personioCredentials, companies } = companyCollections(db);
+  const deleted = await personioCredentials.deleteOne({ _id: companyId });
+  await companies.updateOne({ _id: companyId }, { $set: { updatedAt: new Date() }, $unset: { lastConnectionTest: '', personioConnection: '' } });
+  return deleted.deletedCount === 1;
+}

@@ -9,12 +9,12 @@ export const generateWebhookSecret = (): string => `whsec_${randomBytes(SECRET_B
 
 // Bound to the endpoint and its incarnation: a ciphertext copied to another endpoint (or to a re-created one
 // with the same id) does not decrypt.
-const associatedData = (endpointId: string, incarnation: string) => `webhook-secret:${endpointId}:${incarnation}`;
+export const webhookSecretAssociatedData = (endpointId: string, incarnation: string) => `webhook-secret:${endpointId}:${incarnation}`;
 
 export function encryptWebhookSecret(cipher: CredentialsCipher, endpointId: string, incarnation: string, secret: string): EncryptedSecret {
-  return cipher.encrypt(secret, associatedData(endpointId, incarnation));
+  return cipher.encrypt(secret, webhookSecretAssociatedData(endpointId, incarnation));
 }
 
 export function decryptWebhookSecret(cipher: CredentialsCipher, endpointId: string, incarnation: string, secret: EncryptedSecret): string {
-  return cipher.decrypt(secret, associatedData(endpointId, incarnation));
+  return cipher.decrypt(secret, webhookSecretAssociatedData(endpointId, incarnation));
 }

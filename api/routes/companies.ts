@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from 'mongodb';
-import { APPROVAL_DEFAULTS, companyCollections, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
+import { APPROVAL_DEFAULTS, companyCollections, deleteCredentials, forgetConnectionTest, upsertCompany, type CompanyDoc } from '../../db/companies.js';
 import { connectionStateView } from '../../db/connection-health.js';
 import { refreshHealthSchedule } from '../connection-health-schedules.js';
 import { saveCredentials } from '../../security/credentials-store.js';
 import { requireCompany } from '../company-guard.js';
+import { ApiProblem } from '../problem.js';
 import type { ApiDeps } from '../deps.js';
 import { companyParams, problemResponses } from '../schemas/common.js';
 import { companyInputSchema, companySchema, credentialsInputSchema } from '../schemas/company.js';
@@ -87,6 +88,28 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
       const updated = await forgetConnectionTest(deps.db, companyId);
       await refreshHealthSchedule(healthCtx, deps.db, companyId);
       return c.json(await companyView(deps.db, updated ?? company), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/companies/{companyId}/personio-credentials',
+      tags: ['Companies'],
+      summary: 'Remove the stored Personio credentials (the company disconnects)',
+      description: 'The encrypted secret is deleted, the connection status becomes unknown and the health checks stop; later syncs are refused (409, no credentials) until new credentials are stored.',
+      request: { params: companyParams },
+      responses: { 204: { description: 'Removed' }, ...problemResponses },
+    }),
+    async (c) => {
+      const { companyId } = c.req.valid('param');
+      await requireCompany(deps.db, companyId);
+      if (!(await deleteCredentials(deps.db, companyId))) {
+        throw new ApiProblem(404, 'Not Found', { detail: `Company "${companyId}" has no stored Personio credentials.`, errors: [{ field: 'companyId', reason: 'no credentials stored' }] });
+      }
+      await refreshHealthSchedule(healthCtx, deps.db, companyId);
+      deps.logger.info('Personio credentials removed', { companyId });
+      return c.body(null, 204);
     },
   );
 }
