@@ -25,7 +25,7 @@ export type StartSyncOutcome =
 
 export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQueue: string; syncTuning?: SyncTuning }, request: StartSyncRequest): Promise<StartSyncOutcome> {
   const syncId = randomUUID();
-  const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period, syncId) : payrollSyncWorkflowId(request.companyId, request.period);
+  const workflowId = request.dryRun ? dryRunWorkflowId(request.companyId, request.period) : payrollSyncWorkflowId(request.companyId, request.period);
   await insertStartingRun(deps.db, {
     _id: syncId,
     companyId: request.companyId,
@@ -70,8 +70,9 @@ export async function startPayrollSync(deps: { db: Db; temporal: Client; taskQue
   } catch (error) {
     await deleteStartingRun(deps.db, syncId);
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    const running = await findRunningRun(deps.db, workflowId, syncId);
-    const runningSyncId = running?._id ?? (await runningSyncIdFromMemo(deps.temporal, workflowId));
+    // The workflow's memo names the sync holding the id; the export log may also hold other starts that lost the
+    // same race and have not cleaned up yet, so it is only the fallback.
+    const runningSyncId = (await runningSyncIdFromMemo(deps.temporal, workflowId)) ?? (await findRunningRun(deps.db, workflowId, syncId))?._id;
     return { started: false, workflowId, ...(runningSyncId ? { runningSyncId } : {}) };
   }
 }

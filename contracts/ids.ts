@@ -10,8 +10,10 @@ export const WORKFLOW_TYPES = {
 
 /** The one-sync-per-company-and-period lock. */
 export const payrollSyncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;
-/** Dry runs write nothing to Personio, so they do not take the lock. */
-export const dryRunWorkflowId = (companyId: string, period: string, syncId: string) => `payroll-dry-run:${companyId}:${period}:${syncId}`;
+/** One dry run per company and period at a time: it writes nothing, but it spends the credential's Personio budget. */
+export const dryRunWorkflowId = (companyId: string, period: string) => `payroll-dry-run:${companyId}:${period}`;
+/** The preview of a sync awaiting approval (a dry run of its own, under the sync's lock). */
+export const previewWorkflowId = (companyId: string, period: string, previewSyncId: string) => `payroll-preview:${companyId}:${period}:${previewSyncId}`;
 export const connectionTestWorkflowId = (companyId: string, testId: string) => `connection-test:${companyId}:${testId}`;
 export const compensationTypesWorkflowId = (companyId: string, requestId: string) => `compensation-types:${companyId}:${requestId}`;
 export const payrollScheduleId = (companyId: string) => `payroll-schedule:${companyId}`;

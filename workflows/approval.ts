@@ -1,9 +1,9 @@
 // Four eyes inside the payroll sync: compute the preview (a dry run, as a child workflow), then wait for a second
 // person's approve or reject Update, a reminder, or the deadline. A changed entry set or mapping makes an approval
 // fail as outdated and a new preview is computed. Nothing here writes to Personio.
-import { ApplicationFailure, condition, defineUpdate, executeChild, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineUpdate, executeChild, patched, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { dryRunWorkflowId } from '../contracts/ids.js';
+import { previewWorkflowId } from '../contracts/ids.js';
 import {
   APPROVAL_REFUSED,
   APPROVE_UPDATE,
@@ -26,6 +26,8 @@ const steps = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 const mail = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '20 seconds', retry: { initialInterval: '5 seconds', maximumAttempts: 3 } });
+
+const PATCH_PREVIEW_ID = 'preview-workflow-id';
 
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -77,7 +79,8 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
       previewNo++;
       const previewSyncId = uuid4(); // deterministic in a workflow: replays give the same id
       await executeChild<(i: PayrollSyncInput) => Promise<PayrollSyncResult>>('payrollSync', {
-        workflowId: dryRunWorkflowId(input.companyId, input.period, previewSyncId),
+        // Previews began as dry-run ids; dry runs now take one id per period, so previews got their own.
+        workflowId: patched(PATCH_PREVIEW_ID) ? previewWorkflowId(input.companyId, input.period, previewSyncId) : `payroll-dry-run:${input.companyId}:${input.period}:${previewSyncId}`,
         args: [{ syncId: previewSyncId, companyId: input.companyId, period: input.period, trigger: input.trigger, dryRun: true, previewOf: input.syncId, ...(startedBy ? { actor: startedBy } : {}) }],
         staticSummary: `Preview of sync ${input.syncId} for approval (#${previewNo})`,
       });

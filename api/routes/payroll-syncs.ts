@@ -21,6 +21,7 @@ import {
 } from '../schemas/payroll-syncs.js';
 import { cutoffPassesAt, isPastCutoff } from '../../payroll/cutoff.js';
 import { settleEndedRuns } from '../ended-runs.js';
+import { requirePeriodInWindow } from '../period-window.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
 import { syncDetailView, syncSummaryView } from '../sync-views.js';
@@ -98,8 +99,8 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     }
     const outcome = await startPayrollSync({ db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue, ...(deps.syncTuning ? { syncTuning: deps.syncTuning } : {}) }, request);
     if (!outcome.started) {
-      throw new ApiProblem(409, 'Sync already running', {
-        detail: `A sync of ${request.period} is already running for this company${outcome.runningSyncId ? ` (sync ${outcome.runningSyncId})` : ''}.`,
+      throw new ApiProblem(409, request.dryRun ? 'Dry run already running' : 'Sync already running', {
+        detail: `A ${request.dryRun ? 'dry run' : 'sync'} of ${request.period} is already running for this company${outcome.runningSyncId ? ` (sync ${outcome.runningSyncId})` : ''}.`,
         workflowId: outcome.workflowId,
         runningSyncId: outcome.runningSyncId ?? null,
         temporalUiUrl: workflowUiUrl(viewConfig, outcome.workflowId),
@@ -136,6 +137,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     async (c) => {
       const { companyId } = c.req.valid('param');
       const body = c.req.valid('json');
+      requirePeriodInWindow(body.period);
       const company = await requireCompany(deps.db, companyId);
       const actor = requireActorIfApproval(company, body.actor, body.dryRun);
       const pastCutoff = checkCutoff(company, body, body.allowAfterCutoff);

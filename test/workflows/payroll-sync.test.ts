@@ -45,7 +45,7 @@ function syncInput(overrides: Partial<PayrollSyncInput> = {}): PayrollSyncInput 
 }
 
 function startSync(taskQueue: string, input: PayrollSyncInput): Promise<WorkflowHandleWithFirstExecutionRunId<PayrollSyncWorkflow>> {
-  const workflowId = input.dryRun ? dryRunWorkflowId(input.companyId, input.period, input.syncId) : payrollSyncWorkflowId(input.companyId, input.period);
+  const workflowId = input.dryRun ? dryRunWorkflowId(input.companyId, input.period) : payrollSyncWorkflowId(input.companyId, input.period);
   return env.client.workflow.start<PayrollSyncWorkflow>(WORKFLOW_TYPES.payrollSync, { taskQueue, workflowId, args: [input] });
 }
 
@@ -152,7 +152,7 @@ describe('payrollSync', () => {
       const result = await (await startSync(taskQueue, input)).result();
       expect(result).toEqual({ syncId: input.syncId, status: 'succeeded', counts: COUNTS });
       expect(fake.names()).toEqual(['beginSync', 'guardPersonioConnection', 'resolveEmployees', 'ensureCompensationTypes', 'planSync', ...Array<ActivityName>(6).fill('pushChunk'), 'finishSync']);
-      expect(fake.inputsOf('beginSync')[0]).toMatchObject({ dryRun: true, workflowId: dryRunWorkflowId(input.companyId, input.period, input.syncId) });
+      expect(fake.inputsOf('beginSync')[0]).toMatchObject({ dryRun: true, workflowId: dryRunWorkflowId(input.companyId, input.period) });
     });
   });
 
@@ -240,7 +240,7 @@ describe('payrollSync', () => {
       expect(chain.some((e) => e instanceof CancelledFailure)).toBe(true);
       expect((await handle.describe()).status.name).toBe('CANCELLED');
       // The message itself: see the next test.
-      expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: expect.any(String) } }]);
+      expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: expect.any(String), type: 'SyncCancelled' } }]);
       expect(fake.callsOf('finishSync')[0]!.outcome).toBe('returned'); // ran after the cancellation: non-cancellable
       expect(fake.inputsOf('sendSyncSummary')).toEqual([{ syncId: input.syncId }]);
       expect((await handle.describe()).typedSearchAttributes.get(SYNC_STATUS)).toBe('failed');
@@ -258,7 +258,7 @@ describe('payrollSync', () => {
   // The innermost failure of a cancellation is the CanceledFailure core synthesizes, with an empty message.
   it('cancelled mid-push: the recorded failure message is "The sync was cancelled."', async () => {
     await cancelMidPush(async ({ fake, input }) => {
-      expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: 'The sync was cancelled.' } }]);
+      expect(fake.inputsOf('finishSync')).toEqual([{ syncId: input.syncId, failure: { message: 'The sync was cancelled.', type: 'SyncCancelled' } }]);
     });
   });
 
