@@ -27,6 +27,8 @@ export interface ActivityDeps {
   email?: EmailConfig;
   /** How pushes pace and fence themselves: the Personio limit per credential and request timeout. */
   push?: PushTuning;
+  /** Data retention (RETENTION_MONTHS, default 24). */
+  retention?: { months: number };
   /** Webhook delivery; without it the defaults (private targets refused, 10 s timeout, 10 s → 1 h backoff). */
   webhooks?: WebhookDeliveryConfig;
 }

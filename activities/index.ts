@@ -4,6 +4,7 @@ import { createCompensationTypeActivities } from './compensation-types.js';
 import { createConnectionAlertActivity } from './connection-alerts.js';
 import { createConnectionTestActivities } from './connection-test.js';
 import type { ActivityDeps } from './deps.js';
+import { createRetentionActivities } from './retention.js';
 import { createSendSummaryActivity } from './send-summary.js';
 import { createSyncActivities } from './sync/index.js';
 import { createWebhookActivities } from './webhooks.js';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompensationTypeActivities(deps),
     ...createSyncActivities(deps),
     ...createSendSummaryActivity(deps),
+    ...createRetentionActivities(deps),
     ...createApprovalMailActivity(deps),
     ...createWebhookActivities(deps),
   };

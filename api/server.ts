@@ -10,6 +10,7 @@ import { createLogger } from '../observability/logger.js';
 import { createCredentialsCipher } from '../security/credentials-cipher.js';
 import { createApp } from './app.js';
 import { ensureHealthSchedules } from './connection-health-schedules.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
 
 export interface RunningApi {
   url: string;
@@ -50,6 +51,10 @@ export async function startApiServer(env: NodeJS.ProcessEnv = process.env): Prom
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info('API listening', { port });
+  ensureRetentionSchedule(temporal, config.TEMPORAL_TASK_QUEUE).then(
+    (outcome) => logger.info('data retention schedule', { outcome }),
+    (error: unknown) => logger.warn('could not create the data retention schedule', { error: error instanceof Error ? error.message : String(error) }),
+  );
   // Companies connected before health checks existed get their schedule; in the background, it needs no request.
   ensureHealthSchedules({ temporal, interactiveTaskQueue: interactiveTaskQueueOf(config) }, mongo.db).then(
     (created) => logger.info('health schedules checked', { created }),

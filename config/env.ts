@@ -110,6 +110,11 @@ export const webhookDeliveryEnvSchema = z.object({
   WEBHOOK_RETRY_MAX_INTERVAL_MS: positiveInt.default(3_600_000),
 });
 
+/** Sync artefacts (per-entry results, work documents) and replaced entry sets older than this are pruned daily. */
+export const retentionEnvSchema = z.object({
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+});
+
 export const platformEnvSchema = z.object({
   PLATFORM_BASE_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

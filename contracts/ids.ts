@@ -6,7 +6,11 @@ export const WORKFLOW_TYPES = {
   scheduledPayrollSync: 'scheduledPayrollSync',
   connectionTest: 'connectionTest',
   listCompensationTypes: 'listCompensationTypes',
+  dataRetention: 'dataRetention',
 } as const;
+
+/** The one schedule of the service itself (not of a company): the daily data retention. */
+export const dataRetentionScheduleId = 'data-retention';
 
 /** The one-sync-per-company-and-period lock. */
 export const payrollSyncWorkflowId = (companyId: string, period: string) => `payroll-sync:${companyId}:${period}`;

@@ -75,6 +75,8 @@ export interface SyncRunDoc {
   email?: { status: 'sent' | 'failed' | 'skipped'; at: Date; recipients?: string[]; error?: string; attempts?: number };
   startedAt: Date;
   finishedAt?: Date;
+  /** Its per-entry results and work documents were removed by data retention (db/retention.ts); the summary stays. */
+  artefactsPrunedAt?: Date;
 }
 
 export interface ApprovalRecord {

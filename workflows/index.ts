@@ -4,3 +4,4 @@ export { listCompensationTypes } from './compensation-types.js';
 export { payrollSync } from './payroll-sync.js';
 export { scheduledPayrollSync } from './scheduled-payroll-sync.js';
 export { publishWebhookEvent } from './webhook-event.js';
+export { dataRetention } from './data-retention.js';
