@@ -1,7 +1,13 @@
 // The webhook events this service sends to the platform, and the workflow that delivers one event to every
 // endpoint subscribed to it. Workflows emit events; activities record and deliver them.
 
-export const WEBHOOK_EVENT_TYPES = ['payroll_sync.completed', 'payroll_sync.failed', 'personio_connection.broken', 'personio_connection.restored'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'payroll_sync.completed',
+  'payroll_sync.failed',
+  'payroll_sync.awaiting_approval',
+  'personio_connection.broken',
+  'personio_connection.restored',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export type WebhookJson = string | number | boolean | null | WebhookJson[] | { [key: string]: WebhookJson };

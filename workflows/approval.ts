@@ -15,6 +15,8 @@ import {
   type PayrollSyncResult,
   type SyncProgress,
 } from '../contracts/sync.js';
+import { awaitingApprovalEvent } from './sync-events.js';
+import { emitWebhookEvent } from './webhook-event.js';
 
 export const approveUpdate = defineUpdate<ApprovalDecisionResult, [ApprovalDecisionInput]>(APPROVE_UPDATE);
 export const rejectUpdate = defineUpdate<ApprovalDecisionResult, [ApprovalDecisionInput]>(REJECT_UPDATE);
@@ -28,6 +30,7 @@ const steps = proxyActivities<Activities>({
 const mail = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '20 seconds', retry: { initialInterval: '5 seconds', maximumAttempts: 3 } });
 
 const PATCH_PREVIEW_ID = 'preview-workflow-id';
+const PATCH_AWAITING_EVENT = 'awaiting-approval-webhook-event';
 
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -88,6 +91,9 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
       progress.phase = 'awaiting_approval';
       awaiting = true;
       await mail.sendApprovalMail({ syncId: input.syncId, kind: 'request' });
+      if (patched(PATCH_AWAITING_EVENT)) {
+        await emitWebhookEvent(awaitingApprovalEvent(input, { previewSyncId, previewNo, expiresAt: new Date(expiresAt).toISOString(), ...(startedBy ? { startedBy } : {}) }, new Date()));
+      }
     }
     const wakeAt = reminded ? expiresAt : Math.min(remindAt, expiresAt);
     const decided = await condition(() => outcome !== undefined || previewNeeded, Math.max(1, wakeAt - Date.now()));

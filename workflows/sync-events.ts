@@ -23,3 +23,29 @@ export function syncOutcomeEvent(input: PayrollSyncInput, outcome: { status: Syn
     },
   };
 }
+
+/** A sync waits for approval with a (new) preview: the platform can show it to a second person. */
+export function awaitingApprovalEvent(input: PayrollSyncInput, preview: { previewSyncId: string; previewNo: number; expiresAt: string; startedBy?: string }, at: Date): WebhookEvent {
+  const sync = `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(input.syncId)}`;
+  return {
+    eventId: `payroll_sync.${input.syncId}.awaiting_approval.${preview.previewNo}`,
+    type: 'payroll_sync.awaiting_approval',
+    companyId: input.companyId,
+    occurredAt: at.toISOString(),
+    data: {
+      companyId: input.companyId,
+      syncId: input.syncId,
+      period: input.period,
+      status: 'awaiting_approval',
+      startedBy: preview.startedBy ?? null,
+      previewSyncId: preview.previewSyncId,
+      expiresAt: preview.expiresAt,
+      links: {
+        sync,
+        preview: `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(preview.previewSyncId)}`,
+        approve: `${sync}/approve`,
+        reject: `${sync}/reject`,
+      },
+    },
+  };
+}

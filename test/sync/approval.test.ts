@@ -3,7 +3,9 @@
 // compensations are there. Rejection, the same person approving, and a preview outdated by new entries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailsTo } from '../email/support.js';
-import { problemSchema, syncDetailSchema } from '../support/api-schemas.js';
+import { Webhook } from 'standardwebhooks';
+import { createdWebhookEndpointSchema, problemSchema, syncDetailSchema } from '../support/api-schemas.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 import { parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, putEntries, startSync, waitForSync, type Scenario } from '../support/payroll-scenario.js';
 
@@ -89,11 +91,23 @@ describe('four-eyes approval', () => {
     expect(late.json).toMatchObject({ type: 'urn:payroll-sync:problem:not-awaiting-approval' });
   });
 
-  it('rejected: nothing written, status rejected, who and why in the export log', async () => {
+  it('rejected: nothing written, status rejected, who and why in the export log; the platform hears of both', async () => {
     const s = await approvalScenario(3);
+    const receiver = await startWebhookReceiver();
+    const endpoint = await h.apiAs(createdWebhookEndpointSchema, 'PUT', `/v1/webhook-endpoints/approval-${s.companyId}`, {
+      url: receiver.url,
+      events: ['payroll_sync.awaiting_approval', 'payroll_sync.completed'],
+      companyIds: [s.companyId],
+    });
+    const events = () => receiver.received.map((r) => new Webhook(endpoint.json.secret).verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> });
     await h.admin.clearRequests();
     const started = await startSync(h, s, { actor: 'alice@acme.example' });
-    await awaiting(s, started.syncId);
+    const waiting = await awaiting(s, started.syncId);
+    await receiver.waitFor(1);
+    expect(events()[0]).toMatchObject({
+      type: 'payroll_sync.awaiting_approval',
+      data: { syncId: started.syncId, startedBy: 'alice@acme.example', previewSyncId: waiting.approval?.previewSyncId, links: { approve: `/v1/companies/${s.companyId}/payroll-syncs/${started.syncId}/approve` } },
+    });
     // The starter may withdraw their own sync.
     const rejected = await decide(s, started.syncId, 'reject', { actor: 'alice@acme.example', comment: 'wrong month' });
     expect(rejected.status, rejected.text).toBe(200);
@@ -104,6 +118,9 @@ describe('four-eyes approval', () => {
     expect(done.links.retry).not.toBeNull();
     expect(await writes()).toEqual([]);
     expect(await compensationsOf(h, s.persons)).toEqual([]);
+    await receiver.waitFor(2);
+    expect(events()[1]).toMatchObject({ type: 'payroll_sync.completed', data: { syncId: started.syncId, status: 'rejected' } });
+    await receiver.close();
   });
 
   it('entries changed after the preview: the approval is refused as outdated, a new preview is computed, and the approved sync writes the new entries', async () => {
