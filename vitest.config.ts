@@ -33,6 +33,8 @@ const UNIT = [
   'test/sandbox/personality.test.ts',
   'test/sandbox/persons.test.ts',
   'test/sandbox/rate-limit.test.ts',
+  // docker-compose.yml against the Compose Specification's schema (reads files only, no Docker).
+  'test/compose/compose-file.test.ts',
 ];
 const WORKFLOW = ['test/workflows/**/*.test.ts'];
 
