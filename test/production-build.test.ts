@@ -1,7 +1,13 @@
-// The production build (what the Dockerfile runs): compiled JavaScript and the prebundled workflows,
-// started with plain node, syncs a company end to end and serves the API.
+// The production build (what the Dockerfile runs): compiled JavaScript, the prebundled workflows and the email
+// templates in dist/, installed with production dependencies only (a temp directory outside the repository, so no
+// development package is resolvable), started with plain node: syncs a company end to end, serves the API and
+// re-keys stored secrets.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,23 +16,57 @@ import { startHarness, type Harness } from './support/harness.js';
 import { createScenario, expectExactlyOnce, runSync } from './support/payroll-scenario.js';
 import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
 
+const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** A production install: dist/, package.json, package-lock.json and `npm … --omit=dev` node_modules. */
+const prod = mkdtempSync(join(tmpdir(), 'payroll-sync-prod-'));
+/** Packages only dev/, sandbox/, bench/ and test/ use: a production install must not have them. */
+const DEV_ONLY = ['smtp-server', 'mailparser', 'tsx', 'vitest', '@temporalio/testing', 'madge'];
 const children: { kill(signal: NodeJS.Signals): boolean }[] = [];
 let h: Harness;
 
+/**
+ * The production dependencies: the repository's node_modules copied and pruned with `npm prune --omit=dev`, which
+ * removes what `npm ci --omit=dev` (the Docker image's final stage) would not install, without the download.
+ */
+async function installProductionDependencies(): Promise<void> {
+  for (const file of ['package.json', 'package-lock.json']) cpSync(join(root, file), join(prod, file));
+  await run('cp', ['-a', join(root, 'node_modules'), join(prod, 'node_modules')]);
+  await run('npm', ['prune', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: prod, maxBuffer: 16 * 1024 * 1024 });
+}
+
 beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', 'build'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  // The copy is disk work, the build CPU work: side by side.
+  await Promise.all([run('npm', ['run', 'build'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }), installProductionDependencies()]);
+  cpSync(join(root, 'dist'), join(prod, 'dist'), { recursive: true });
   h = await startHarness({ worker: 'external' });
 }, 300_000);
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await h?.close();
+  rmSync(prod, { recursive: true, force: true });
 });
 
 describe('production build', () => {
+  it('holds only what production runs, installed with production dependencies only', async () => {
+    const top = readdirSync(join(root, 'dist')).sort();
+    for (const folder of ['dev', 'sandbox', 'bench', 'test']) expect(top, folder).not.toContain(folder);
+    for (const entry of ['worker.js', 'workflow-bundle.js', 'api/server.js', 'scripts/rekey.js', 'email/templates/sync-summary.mjml']) {
+      expect(existsSync(join(root, 'dist', entry)), entry).toBe(true);
+    }
+    // Every package the built code could resolve comes from the production install: no node_modules above it.
+    const lookup = createRequire(join(prod, 'dist', 'worker.js')).resolve.paths('smtp-server') ?? [];
+    expect(lookup.filter((dir) => dir.endsWith('node_modules') && existsSync(dir))).toEqual([join(prod, 'node_modules')]);
+    for (const name of DEV_ONLY) expect(existsSync(join(prod, 'node_modules', name)), name).toBe(false);
+    // `npm ls --omit=dev` exits 0 only when every production dependency of the lockfile is installed.
+    const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: prod, maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout).toContain(join(prod, 'node_modules', 'nodemailer'));
+    expect(stdout).not.toMatch(/smtp-server|mailparser/);
+  });
+
   it('runs a sync with `node dist/worker.js` and its prebundled workflows, and serves its metrics', async () => {
     const metricsPort = await freePort();
-    const worker: WorkerProcess = spawnWorker({ ...h.workerEnv(), WORKER_METRICS_PORT: String(metricsPort) }, { entry: `${root}dist/worker.js` });
+    const worker: WorkerProcess = spawnWorker({ ...h.workerEnv(), WORKER_METRICS_PORT: String(metricsPort) }, { entry: join(prod, 'dist', 'worker.js') });
     children.push(worker.child);
     const s = await createScenario(h, { employees: 5, benefits: 2 });
     const sync = await runSync(h, s);
@@ -52,7 +92,8 @@ describe('production build', () => {
     const port = await freePort();
     const token = `prod-${randomBytes(16).toString('hex')}`;
     const env = h.workerEnv();
-    const api = spawn(process.execPath, [`${root}dist/api/server.js`], {
+    const api = spawn(process.execPath, [join(prod, 'dist', 'api', 'server.js')], {
+      cwd: prod,
       env: { ...env, PORT: String(port), HOST: '127.0.0.1', API_TOKENS: token },
       stdio: 'ignore',
     });
@@ -67,10 +108,18 @@ describe('production build', () => {
     const res = await fetch(`${url}/v1/companies/nobody`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    // The docs page's Swagger UI assets come from swagger-ui-dist, a production dependency.
+    expect((await fetch(`${url}/docs/assets/swagger-ui.css`)).status).toBe(200);
     // Request counts and latencies by route pattern and status, without a token.
     const metrics = await fetch(`${url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^http_requests_total\{method="GET",route="\/v1\/companies\/:companyId",status="404",ok="false"\} 1$/m);
     expect(metrics).toMatch(/^http_request_duration_seconds_count\{/m);
     expect(metrics).not.toContain('nobody');
+  });
+
+  it('re-keys stored secrets with `node dist/scripts/rekey.js`', async () => {
+    const { stdout } = await run(process.execPath, [join(prod, 'dist', 'scripts', 'rekey.js')], { cwd: prod, env: h.workerEnv() });
+    expect(stdout).toMatch(/^Checked \d+ stored secrets: 0 re-encrypted with key "test-key"/m);
+    expect(stdout).toContain('CREDENTIALS_PREVIOUS_KEYS can be emptied');
   });
 });
