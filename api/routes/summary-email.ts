@@ -30,7 +30,7 @@ export function registerSummaryEmailRoutes(app: OpenAPIHono, deps: ApiDeps): voi
           content: { 'text/html': { schema: z.string() }, 'text/plain': { schema: z.string() } },
         },
         ...problemResponses,
-        409: { description: 'The sync is still running', content: { 'application/problem+json': { schema: problemSchema } } },
+        409: { description: 'The sync has not finished yet (running, or awaiting approval)', content: { 'application/problem+json': { schema: problemSchema } } },
       },
     }),
     async (c) => {
@@ -39,8 +39,10 @@ export function registerSummaryEmailRoutes(app: OpenAPIHono, deps: ApiDeps): voi
       await requireCompany(deps.db, companyId);
       const loaded = await loadSummary(deps.db, syncId, { platformBaseUrl, companyId });
       if (!loaded) throw new ApiProblem(404, 'Not Found', { detail: `No sync ${syncId} for company ${companyId}.`, errors: [{ field: 'syncId', reason: 'unknown sync' }] });
-      if (loaded.run.status === 'running') {
-        throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} is still running; its summary exists once it has finished.`, runningSyncId: syncId });
+      // Awaiting approval is not finished either: the summary says how it ended (written, rejected, expired).
+      if (loaded.run.status === 'running' || loaded.run.status === 'awaiting_approval') {
+        const state = loaded.run.status === 'running' ? 'is still running' : 'is awaiting approval';
+        throw new ApiProblem(409, 'Sync still running', { detail: `Sync ${syncId} ${state}; its summary exists once it has finished.`, runningSyncId: syncId, syncStatus: loaded.run.status });
       }
       const mail = await renderSyncSummary(loaded.input);
       const headers = {
