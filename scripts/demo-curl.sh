@@ -9,9 +9,9 @@ PERIOD=$(jq -r .demo.period $D/dev-endpoints.json)
 TOKEN=$(jq -r .apiToken $D/dev-secrets.json)
 C=$API/v1/companies/demo-gmbh
 api() { curl -sS -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' "$@"; }
-wait_sync() {   # polls the export log until the sync has finished, then shows its counts
-  until [ "$(api $C/payroll-syncs/$1 | jq -r .status)" != running ]; do sleep 1; done
-  api $C/payroll-syncs/$1 | jq -c '{status, counts: (.counts | {compensationsCreated, alreadyPresent, wouldCreate, employeesUnmatched, employeesInactive, failed})}'
+wait_sync() {   # polls the export log until the sync has left "running" (with a 2nd argument: "awaiting_approval" too), then shows its counts
+  while S=$(api $C/payroll-syncs/$1 | jq -r .status); [ $S = running ] || { [ -n "${2:-}" ] && [ $S = awaiting_approval ]; }; do sleep 1; done
+  api $C/payroll-syncs/$1 | jq -c '{status} + if .counts then {counts: (.counts | {compensationsCreated, alreadyPresent, wouldCreate, employeesUnmatched, employeesInactive, failed})} else {} end'
 }
 
 echo '# 1'; api -X POST $C/connection-test | jq -c '{ok, checks: [.checks[] | .status]}'
@@ -33,5 +33,20 @@ echo '# 8'; for i in $(seq 20); do api $C/payroll-syncs/$SYNC | jq -e .email > /
 api $C/payroll-syncs/$SYNC | jq -c .email
 curl -sS $MAIL/api/messages | jq -r '.[] | [.receivedAt, (.to | join(",")), .subject, "'"$MAIL"'/messages/" + .id] | @tsv'
 api $C/payroll-syncs/$SYNC/summary-email -o summary.html -w '%{http_code} %{content_type}\n'
-echo '# 9'; AGAIN=$(api -X POST $C/payroll-syncs/$SYNC/retry | jq -r .syncId)
+echo '# 9'; for i in $(seq 20); do AGAIN=$(api -X POST $C/payroll-syncs/$SYNC/retry -d '{}' | jq -er .syncId) && break; sleep 1; done   # 409 while step 6 still sends its email
 wait_sync $AGAIN
+# Four eyes on the next month: approval required, a sync started by one person waits with its preview, a second person approves
+Y=${PERIOD%-*}; M=$((10#${PERIOD#*-})); NEXT=$([ $M = 12 ] && echo "$((Y + 1))-01" || printf '%s-%02d' $Y $((M + 1)))
+COMPANY=$(api $C | jq -c '{name, managerEmails, locale, timezone, payrollCutoffDay, approvalReminderAfterHours, approvalExpiresAfterHours}')
+echo '# 10'; api -X PUT $C -d "$(jq -c '. + {approval: "required"}' <<<"$COMPANY")" | jq -c '{approval, approvalReminderAfterHours, approvalExpiresAfterHours}'
+api -X PUT $C/payroll-periods/$NEXT/entries -d "$(api "$C/payroll-periods/$PERIOD/entries?limit=30" | jq -c '{entries: [.entries[] | {employeeEmail, benefitKey, amount}]}')" | jq -c '{period, entryCount}'
+echo '# 11'; FOUR=$(api -X POST $C/payroll-syncs -d '{"period": "'"$NEXT"'", "actor": "hr@demo-gmbh.example"}' | jq -r .syncId)
+wait_sync $FOUR
+api $C/payroll-syncs/$FOUR | jq -c '{status, startedBy, approval: (.approval | {state, previewSyncId, expiresAt}), links: (.links | {preview, approve, reject})}'
+PREVIEW=$(api $C/payroll-syncs/$FOUR | jq -r .approval.previewSyncId)
+api $C/payroll-syncs/$PREVIEW | jq -c '{dryRun, previewOf, wouldCreate: .counts.wouldCreate, totals: [.totals[] | {benefitKey, entries, amount}]}'
+echo '# 12'; api -X POST $C/payroll-syncs/$FOUR/approve -d '{"actor": "hr@demo-gmbh.example"}' | jq -c '{status, type, detail}'
+echo '# 13'; api -X POST $C/payroll-syncs/$FOUR/approve -d '{"actor": "lohnbuchhaltung@demo-gmbh.example", "comment": "checked against the payroll sheet"}' | jq -c .
+wait_sync $FOUR approved
+api $C/payroll-syncs/$FOUR | jq -c '.approval | {state, decidedBy, decidedAt, comment}'
+echo '# 14'; api -X PUT $C -d "$(jq -c '. + {approval: "none"}' <<<"$COMPANY")" | jq -c '{approval}'

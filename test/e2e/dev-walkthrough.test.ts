@@ -1,6 +1,6 @@
 // A newcomer's first minutes, end to end: a fresh copy of the repository, `npm run dev` (the whole local
-// stack, seeded with the demo company), then `npm run demo` (the scripted walk-through) against it, and a
-// clean stop that leaves no Temporal or FerretDB process behind.
+// stack, seeded with the demo company), then `npm run demo` (the scripted walk-through, four eyes included)
+// against it, and a clean stop that leaves no Temporal or FerretDB process behind.
 //
 // The copy holds the repository's tracked and untracked, non-ignored files (`git ls-files -co
 // --exclude-standard`), i.e. what a clone would hold once the working tree is committed; node_modules is
@@ -186,18 +186,28 @@ describe('the dev command and the walk-through, from a fresh copy of the reposit
     expect(output).toMatch(/caught: ".+" to hr@demo-gmbh\.example/);
     expect(output).toContain('✓ the platform received a verified payroll_sync.completed webhook of the sync');
     expect(await (await fetch(endpoints.webhookCatcherUrl)).text()).toContain('✓ signature verified');
+    // Four eyes on the next month: previewed and waiting, the starter refused, a second person approves, Personio holds the preview.
+    expect(output).toContain('✓ the sync awaits approval with its preview');
+    expect(output).toMatch(/✓ nothing was written while it waits: Personio \(sandbox\) holds \d+ compensations of demo-gmbh, as before/);
+    expect(output).toContain('HTTP 409 urn:payroll-sync:problem:four-eyes: hr@demo-gmbh.example started this sync');
+    const previewed = Number(/would create (\d+), would correct 0, already in Personio 0;/.exec(output)?.[1]);
+    expect(previewed).toBeGreaterThan(0);
+    expect(output).toContain(`created ${previewed}, already in Personio 0, corrections 0, failed 0`);
+    expect(output).toMatch(/✓ Personio holds exactly the preview for \d{4}-\d{2}: every employee, type and amount/);
+    expect(output).toContain('✓ the company syncs without approval again');
     expect(output).not.toContain('✗');
 
-    // The caught summary emails (one per sync; the re-run's is sent just after its result is recorded).
+    // The caught emails: a summary per sync (the re-run's and the approved sync's are sent just after their results
+    // are recorded) and the approved sync's "ready for approval" mail.
     type CaughtMail = { subject: string; to: string[] };
     const demoMails = async () =>
       ((await (await fetch(`${endpoints.mailWebUrl}/api/messages`)).json()) as CaughtMail[]).filter((m) => m.to.includes('hr@demo-gmbh.example'));
     let mails: CaughtMail[] = [];
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
       mails = await demoMails();
-      if (mails.length >= 2) break;
+      if (mails.length >= 4) break;
     }
-    expect(mails.length).toBeGreaterThanOrEqual(2);
+    expect(mails.length).toBeGreaterThanOrEqual(4);
     expect(await (await fetch(endpoints.mailWebUrl)).text()).toContain(mails[0]!.subject.split(' ')[0]);
 
     // 4. Ctrl-C equivalent for the whole process group: nothing of this run stays behind.
