@@ -40,10 +40,11 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
   const remindAt = startedAt + policy.reminderAfterMs;
   let awaiting = false;
   let previewNeeded = true;
+  let previewing = false;
   let outcome: ApprovalOutcome | undefined;
 
   const validate = (decision: ApprovalDecisionInput, fourEyes: boolean) => {
-    if (!awaiting || outcome) throw refuse(APPROVAL_REFUSED.NotAwaiting, previewNeeded ? 'A new preview is being computed; approve it once it is ready.' : 'The sync is not awaiting approval.');
+    if (!awaiting || outcome) throw refuse(APPROVAL_REFUSED.NotAwaiting, previewing ? 'A new preview is being computed; approve it once it is ready.' : 'The sync is not awaiting approval.');
     if (!decision.actor?.trim()) throw refuse(APPROVAL_REFUSED.NoActor, 'actor is required');
     if (fourEyes && startedBy && decision.actor.trim().toLowerCase() === startedBy.trim().toLowerCase()) {
       throw refuse(APPROVAL_REFUSED.FourEyes, `${decision.actor} started this sync: another person must approve it (four eyes).`);
@@ -56,6 +57,7 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
       if (outcome) return { accepted: false, status: outcome.kind === 'approved' ? 'running' : outcome.kind };
       if (!current) {
         previewNeeded = true;
+        previewing = true;
         awaiting = false;
         return { accepted: false, status: 'awaiting_approval', reason: 'preview_outdated' };
       }
@@ -78,6 +80,7 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
   for (;;) {
     if (previewNeeded) {
       previewNeeded = false;
+      previewing = true;
       progress.phase = 'previewing';
       previewNo++;
       const previewSyncId = uuid4(); // deterministic in a workflow: replays give the same id
@@ -89,6 +92,7 @@ export async function awaitApproval(input: PayrollSyncInput, policy: ApprovalPol
       });
       await steps.recordPreview({ syncId: input.syncId, previewSyncId, previewNo, expiresAt: new Date(expiresAt).toISOString() });
       progress.phase = 'awaiting_approval';
+      previewing = false;
       awaiting = true;
       await mail.sendApprovalMail({ syncId: input.syncId, kind: 'request' });
       if (patched(PATCH_AWAITING_EVENT)) {
