@@ -178,6 +178,7 @@ async function main(): Promise<void> {
       'Walk-through — in a second terminal:',
       '  npm run demo      connection test → compensation types → mapping → dry run → sync → export log',
       '                    → summary email → webhook → the same sync again (nothing is pushed twice)',
+      '                    → four eyes on the next month (preview, refused self-approval, approval)',
       `  by hand:          docs/walkthrough.md (curl), or the OpenAPI docs above with the token`,
       `  then look at:     the sync in the Temporal Web UI, the summary email under Caught mail, its webhook under Caught webhooks,`,
       `                    the export log at ${syncs}`,
