@@ -46,8 +46,9 @@ describe('shared request budget', () => {
     const store = createMemoryBudgetStore();
     const budgets = Array.from({ length: 3 }, () => new SharedRequestBudget({ store, key: 'acme', bucket }));
     const times = await run(budgets, 4, 60);
-    // 10 ms apart: any 100 ms hold at most 10 releases (+1 for the window's edges), whatever the process.
-    expect(busiest(times, 100)).toBeLessThanOrEqual(11);
+    // 10 ms apart: any 200 ms hold 20 slots (+1 for the window's edges); a timer that fires late on a busy machine may
+    // bunch the rest of one claimed block into the next ones. Three processes pacing alone would release ~60.
+    expect(busiest(times, 200)).toBeLessThanOrEqual(21 + bucket.blockSlots);
     expect((times.at(-1) as number) - (times[0] as number)).toBeGreaterThanOrEqual(55 * bucket.intervalMs);
   });
 
