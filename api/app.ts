@@ -60,6 +60,22 @@ async function drainBody(request: Request, capBytes: number): Promise<void> {
   }
 }
 
+/**
+ * The methods the app serves on a path, from its registered routes (middleware and wildcards aside; HEAD with GET):
+ * a known path asked with another method is a 405 naming them in Allow, an unknown path a 404.
+ */
+function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const escape = (segment: string) => segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === 'ALL' || route.path.includes('*')) continue;
+    const pattern = new RegExp(`^${route.path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : escape(segment))).join('/')}/?$`);
+    if (pattern.test(path)) methods.add(route.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 export function createApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
@@ -118,13 +134,22 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     info: {
       title: 'Personio payroll sync',
       version: '1.0.0',
-      description: 'Pushes monthly benefit amounts into Personio as compensations, exactly once. Errors are application/problem+json.',
+      description:
+        'Pushes monthly benefit amounts into Personio as compensations, exactly once. Errors are application/problem+json; a method a path does not declare is a 405 with Allow. ' +
+        'Links lead from each operation that creates an id to the operations that take it. Rules JSON Schema cannot state are in descriptions and in three extension keywords: ' +
+        'x-unique-item-properties (no two items share the values of these properties, compared trimmed and case-insensitively), x-same-item-property (every item has the same value of it, its default when absent) ' +
+        'and x-property-less-than (on an object: each named property is less than the property it maps to, defaults applied).',
     },
     security: [{ bearerAuth: [] }],
   });
   registerDocsPage(app, '/openapi.json');
 
-  app.notFound((c) => problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` }));
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length === 0) return problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` });
+    c.header('Allow', allow.join(', '));
+    return problem(c, 405, 'Method Not Allowed', { detail: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}.` });
+  });
   app.onError((error, c) => {
     if (error instanceof ApiProblem) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

@@ -5,7 +5,7 @@ import { requireCompany } from '../company-guard.js';
 import { fetchCompensationTypes } from '../compensation-types.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem, type FieldProblem } from '../problem.js';
-import { companyParams, problemResponses } from '../schemas/common.js';
+import { bodyProblemResponses, companyParams, problemResponses, rateLimitedResponses } from '../schemas/common.js';
 import { benefitMappingsInputSchema, benefitMappingsSchema, unmappableTypesProblemSchema } from '../schemas/benefit-mappings.js';
 import { personioProblemResponses } from '../schemas/compensation-types.js';
 
@@ -43,16 +43,25 @@ export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): v
     createRoute({
       method: 'put',
       path: '/v1/companies/{companyId}/benefit-mappings',
+      operationId: 'putBenefitMappings',
       tags: ['Benefit mappings'],
       summary: 'Replace the mapping of benefits to Personio compensation types',
       description:
         'compensationTypeId null: the first sync looks up a ONE_TIME type named benefitName, or creates it. A mapped type is checked in Personio (through the worker): it must exist and be ONE_TIME, else 422.',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: benefitMappingsInputSchema } } } },
       responses: {
-        200: mappingsResponse,
+        200: {
+          ...mappingsResponse,
+          links: {
+            GetBenefitMappings: { operationId: 'getBenefitMappings', parameters: { companyId: '$request.path.companyId' }, description: 'The mapping set' },
+            PutPayrollEntries: { operationId: 'putPayrollEntries', parameters: { companyId: '$request.path.companyId' }, description: 'Upload entries of the mapped benefits' },
+          },
+        },
         ...problemResponses,
         ...personioProblemResponses,
         422: { description: 'A mapped type does not exist in Personio or is not ONE_TIME', content: { 'application/problem+json': { schema: unmappableTypesProblemSchema } } },
+        ...bodyProblemResponses,
+        ...rateLimitedResponses,
       },
     }),
     async (c) => {
@@ -79,6 +88,7 @@ export function registerBenefitMappingRoutes(app: OpenAPIHono, deps: ApiDeps): v
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/benefit-mappings',
+      operationId: 'getBenefitMappings',
       tags: ['Benefit mappings'],
       summary: 'The mapping of benefits to Personio compensation types',
       request: { params: companyParams },

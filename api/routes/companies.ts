@@ -7,7 +7,8 @@ import { saveCredentials } from '../../security/credentials-store.js';
 import { requireCompany } from '../company-guard.js';
 import { ApiProblem } from '../problem.js';
 import type { ApiDeps } from '../deps.js';
-import { companyParams, problemResponses } from '../schemas/common.js';
+import { bodyProblemResponses, companyParams, problemResponses } from '../schemas/common.js';
+import { companyLinks, credentialsLinks, type Links } from '../schemas/links.js';
 import { companyInputSchema, companySchema, credentialsInputSchema } from '../schemas/company.js';
 
 async function companyView(db: Db, company: CompanyDoc) {
@@ -31,7 +32,7 @@ async function companyView(db: Db, company: CompanyDoc) {
   };
 }
 
-const json = (schema: typeof companySchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = (schema: typeof companySchema, description: string, links?: Links) => ({ description, content: { 'application/json': { schema } }, ...(links ? { links } : {}) });
 
 export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const healthCtx = { temporal: deps.temporal, interactiveTaskQueue: deps.config.interactiveTaskQueue };
@@ -39,10 +40,11 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     createRoute({
       method: 'put',
       path: '/v1/companies/{companyId}',
+      operationId: 'putCompany',
       tags: ['Companies'],
       summary: 'Create or update a company',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: companyInputSchema } } } },
-      responses: { 200: json(companySchema, 'The company'), ...problemResponses },
+      responses: { 200: json(companySchema, 'The company', companyLinks('$response.body#/companyId')), ...problemResponses, ...bodyProblemResponses },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
@@ -58,6 +60,7 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}',
+      operationId: 'getCompany',
       tags: ['Companies'],
       summary: 'Read a company (the Personio secret is never returned)',
       request: { params: companyParams },
@@ -74,10 +77,15 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     createRoute({
       method: 'put',
       path: '/v1/companies/{companyId}/personio-credentials',
+      operationId: 'putPersonioCredentials',
       tags: ['Companies'],
       summary: 'Store the Personio client ID and secret (encrypted at rest)',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: credentialsInputSchema } } } },
-      responses: { 200: json(companySchema, 'The company, showing clientId and hasSecret'), ...problemResponses },
+      responses: {
+        200: json(companySchema, 'The company, showing clientId and hasSecret', credentialsLinks('$response.body#/companyId')),
+        ...problemResponses,
+        ...bodyProblemResponses,
+      },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
@@ -95,6 +103,7 @@ export function registerCompanyRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     createRoute({
       method: 'delete',
       path: '/v1/companies/{companyId}/personio-credentials',
+      operationId: 'deletePersonioCredentials',
       tags: ['Companies'],
       summary: 'Remove the stored Personio credentials (the company disconnects)',
       description: 'The encrypted secret is deleted, the connection status becomes unknown and the health checks stop; later syncs are refused (409, no credentials) until new credentials are stored.',

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { fetchCompensationTypes } from '../compensation-types.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
-import { companyParams, problemResponses } from '../schemas/common.js';
+import { companyParams, problemResponses, rateLimitedResponses } from '../schemas/common.js';
 import { compensationTypeListSchema, personioProblemResponses } from '../schemas/compensation-types.js';
 
 
@@ -11,6 +11,7 @@ export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps):
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/personio/compensation-types',
+      operationId: 'listCompensationTypes',
       tags: ['Personio connection'],
       summary: 'The company’s Personio compensation types, for the benefit-mapping dropdown',
       description: 'Fetched by the worker (a short workflow), never by the API process itself.',
@@ -19,6 +20,7 @@ export function registerCompensationTypeRoutes(app: OpenAPIHono, deps: ApiDeps):
         200: { description: 'Types, sorted by name', content: { 'application/json': { schema: compensationTypeListSchema } } },
         ...problemResponses,
         ...personioProblemResponses,
+        ...rateLimitedResponses,
       },
     }),
     async (c) => {

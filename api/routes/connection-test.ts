@@ -8,15 +8,24 @@ import { workflowUiUrl } from '../../contracts/temporal-ui.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { companyIdSchema, problemResponses } from '../schemas/common.js';
+import { companyIdSchema, problemResponses, rateLimitedResponses, UUID_PATTERN } from '../schemas/common.js';
 import { connectionTestFinishedSchema as finishedSchema } from '../schemas/company.js';
 import { workflowFailureProblem } from '../workflow-failure.js';
 
-const testIdSchema = z.uuid('must be a connection test id').openapi({ param: { name: 'testId', in: 'path' } });
+const testIdSchema = z.uuid('must be a connection test id').openapi({ param: { name: 'testId', in: 'path' }, pattern: UUID_PATTERN });
 
 const runningSchema = z
   .object({ testId: z.string(), status: z.literal('running'), poll: z.string(), temporalUiUrl: z.string() })
   .openapi('ConnectionTestRunning');
+
+/** From a started test to polling it. */
+const pollLinks = {
+  GetConnectionTest: {
+    operationId: 'getConnectionTest',
+    parameters: { companyId: '$request.path.companyId', testId: '$response.body#/testId' },
+    description: 'Poll the test (a finished one keeps its result)',
+  },
+};
 
 export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const pollUrl = (companyId: string, testId: string) => `/v1/companies/${companyId}/connection-tests/${testId}`;
@@ -49,14 +58,16 @@ export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): v
     createRoute({
       method: 'post',
       path: '/v1/companies/{companyId}/connection-test',
+      operationId: 'startConnectionTest',
       tags: ['Personio connection'],
       summary: 'Test the stored Personio credentials against every requirement',
       description: 'Answers with the result when the test finishes within the wait time, else 202 with a link to poll.',
       request: { params: z.object({ companyId: companyIdSchema }) },
       responses: {
-        200: { description: 'Finished test', content: { 'application/json': { schema: finishedSchema } } },
-        202: { description: 'Still running', content: { 'application/json': { schema: runningSchema } } },
+        200: { description: 'Finished test', content: { 'application/json': { schema: finishedSchema } }, links: pollLinks },
+        202: { description: 'Still running', content: { 'application/json': { schema: runningSchema } }, links: pollLinks },
         ...problemResponses,
+        ...rateLimitedResponses,
       },
     }),
     async (c) => {
@@ -77,6 +88,7 @@ export function registerConnectionTestRoutes(app: OpenAPIHono, deps: ApiDeps): v
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/connection-tests/{testId}',
+      operationId: 'getConnectionTest',
       tags: ['Personio connection'],
       summary: 'Poll a connection test',
       request: { params: z.object({ companyId: companyIdSchema, testId: testIdSchema }) },

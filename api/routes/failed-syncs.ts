@@ -3,6 +3,7 @@ import { syncRunCollections } from '../../db/sync-runs.js';
 import { settleEndedRuns } from '../ended-runs.js';
 import type { ApiDeps } from '../deps.js';
 import { problemResponses } from '../schemas/common.js';
+import { syncLinks } from '../schemas/links.js';
 import { failedSyncListSchema } from '../schemas/payroll-syncs.js';
 import { syncSummaryView } from '../sync-views.js';
 
@@ -23,10 +24,19 @@ export function registerFailedSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void 
     createRoute({
       method: 'get',
       path: '/v1/payroll-syncs',
+      operationId: 'listFailedPayrollSyncs',
       tags: ['Operations'],
       summary: 'Failed and partially failed syncs across companies, newest first, each with its retry link',
       request: { query: querySchema },
-      responses: { 200: { description: 'Syncs', content: { 'application/json': { schema: failedSyncListSchema } } }, ...problemResponses },
+      responses: {
+        200: {
+          description: 'Syncs',
+          content: { 'application/json': { schema: failedSyncListSchema } },
+          // The newest one's operations (each item's links carry the others' paths).
+          links: syncLinks('$response.body#/items/0/syncId', '$response.body#/items/0/companyId'),
+        },
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');

@@ -6,7 +6,7 @@ import { requireCompany } from '../company-guard.js';
 import { refreshHealthSchedule } from '../connection-health-schedules.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { companyParams, problemResponses } from '../schemas/common.js';
+import { bodyProblemResponses, companyParams, problemResponses, problemSchema, rateLimitedResponses } from '../schemas/common.js';
 import { scheduleInputSchema, scheduleViewSchema, triggerResultSchema } from '../schemas/payroll-schedule.js';
 
 const path = '/v1/companies/{companyId}/payroll-schedule';
@@ -32,13 +32,29 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'put',
       path,
+      operationId: 'putPayrollSchedule',
       tags: ['Schedules'],
       summary: 'Create or update the company’s monthly payroll export schedule',
       description:
         'One Temporal Schedule per company. Overlapping runs are skipped; missed runs are caught up once within a short window; runs start up to 5 minutes after the set time (jitter), the period comes from the set time. ' +
         'A local time that a daylight-saving change skips or repeats on the chosen day in some year is rejected (422, with a safe time). Pausing cancels an automatic retry a run is waiting for.',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: scheduleInputSchema } } } },
-      responses: { 200: viewResponse, ...problemResponses },
+      responses: {
+        200: {
+          ...viewResponse,
+          links: {
+            GetPayrollSchedule: { operationId: 'getPayrollSchedule', parameters: { companyId: '$response.body#/companyId' }, description: 'The schedule' },
+            DeletePayrollSchedule: { operationId: 'deletePayrollSchedule', parameters: { companyId: '$response.body#/companyId' }, description: 'Delete it' },
+            TriggerPayrollSchedule: { operationId: 'triggerPayrollSchedule', parameters: { companyId: '$response.body#/companyId' }, description: 'Run it now' },
+          },
+        },
+        ...problemResponses,
+        422: {
+          description: 'The run time is skipped or repeated by a daylight-saving change in the time zone (with suggestedTime), or the run day is after the payroll cut-off',
+          content: { 'application/problem+json': { schema: problemSchema } },
+        },
+        ...bodyProblemResponses,
+      },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
@@ -63,6 +79,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'get',
       path,
+      operationId: 'getPayrollSchedule',
       tags: ['Schedules'],
       summary: 'The schedule: next run times, recent runs with their syncs, paused and its note',
       request: { params: companyParams },
@@ -79,6 +96,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'delete',
       path,
+      operationId: 'deletePayrollSchedule',
       tags: ['Schedules'],
       summary: 'Delete the schedule (syncs it started stay in the export log; a retry a run waits for is cancelled, a running sync is left alone)',
       request: { params: companyParams },
@@ -97,6 +115,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'post',
       path: `${path}/trigger`,
+      operationId: 'triggerPayrollSchedule',
       tags: ['Schedules'],
       summary: 'Run the schedule now (the period is derived from now, as for a scheduled run)',
       description: 'Says whether a run was started, or skipped and why (a run of the schedule is still open: its sync runs, or it waits for its automatic retry).',
@@ -104,6 +123,7 @@ export function registerPayrollScheduleRoutes(app: OpenAPIHono, deps: ApiDeps): 
       responses: {
         202: { description: 'Started, or skipped by the overlap policy', content: { 'application/json': { schema: triggerResultSchema } } },
         ...problemResponses,
+        ...rateLimitedResponses,
       },
     }),
     async (c) => {

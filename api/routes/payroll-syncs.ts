@@ -6,7 +6,8 @@ import { readActiveEntrySet } from '../../db/entry-sets.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { companyIdSchema, problemResponses, problemSchema } from '../schemas/common.js';
+import { bodyProblemResponses, companyIdSchema, problemResponses, problemSchema, rateLimitedResponses } from '../schemas/common.js';
+import { nextPageLink, syncLinks } from '../schemas/links.js';
 import {
   periodClosedProblemSchema,
   retrySyncInputSchema,
@@ -34,6 +35,24 @@ const conflictResponse = {
     description:
       'A sync of this company and period is already running (SyncConflictProblem); the period is past its payroll cut-off (PayrollPeriodClosedProblem, type urn:payroll-sync:problem:payroll-period-closed); or the company has no Personio credentials or the period no entries (Problem)',
     content: { 'application/problem+json': { schema: z.union([syncConflictProblemSchema, periodClosedProblemSchema, problemSchema]) } },
+  },
+};
+
+/** 422 of the routes that start a sync. */
+const unprocessableStart = {
+  422: {
+    description:
+      'The period is outside 2000-01 … December ten years ahead, or the company requires approval and no actor was named (a retry: the same for the actor)',
+    content: { 'application/problem+json': { schema: problemSchema } },
+  },
+};
+
+const startedResponse = {
+  description: 'Started',
+  content: { 'application/json': { schema: syncStartedSchema } },
+  links: {
+    ...syncLinks(),
+    ListPayrollSyncs: { operationId: 'listPayrollSyncs', parameters: { companyId: '$request.path.companyId' }, description: 'The export log' },
   },
 };
 
@@ -129,10 +148,11 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     createRoute({
       method: 'post',
       path: '/v1/companies/{companyId}/payroll-syncs',
+      operationId: 'startPayrollSync',
       tags: ['Payroll syncs'],
       summary: 'Start the payroll export of a period (or a dry run that writes nothing to Personio)',
       request: { params: companyParams, body: { required: true, content: { 'application/json': { schema: startSyncInputSchema } } } },
-      responses: { 202: { description: 'Started', content: { 'application/json': { schema: syncStartedSchema } } }, ...problemResponses, ...conflictResponse },
+      responses: { 202: startedResponse, ...problemResponses, ...conflictResponse, ...unprocessableStart, ...bodyProblemResponses, ...rateLimitedResponses },
     }),
     async (c) => {
       const { companyId } = c.req.valid('param');
@@ -151,11 +171,19 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/payroll-syncs',
+      operationId: 'listPayrollSyncs',
       tags: ['Payroll syncs'],
       summary: 'The export log: syncs newest first, filterable by period and status',
       request: { params: companyParams, query: syncListQuerySchema },
       responses: {
-        200: { description: 'A page of syncs', content: { 'application/json': { schema: syncListSchema } } },
+        200: {
+          description: 'A page of syncs',
+          content: { 'application/json': { schema: syncListSchema } },
+          links: {
+            ...nextPageLink('listPayrollSyncs', { companyId: '$request.path.companyId' }),
+            ...syncLinks('$response.body#/items/0/syncId'),
+          },
+        },
         ...problemResponses,
       },
     }),
@@ -180,6 +208,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}',
+      operationId: 'getPayrollSync',
       tags: ['Payroll syncs'],
       summary: 'One sync: status, counts, totals, live progress, created types and per-entry results (paginated)',
       request: { params: syncParams, query: syncDetailQuerySchema },
@@ -203,10 +232,11 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
     createRoute({
       method: 'post',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/retry',
+      operationId: 'retryPayrollSync',
       tags: ['Payroll syncs'],
       summary: 'Run the period again: only what is not yet in Personio is pushed',
       request: { params: syncParams, body: { required: false, content: { 'application/json': { schema: retrySyncInputSchema } } } },
-      responses: { 202: { description: 'Started', content: { 'application/json': { schema: syncStartedSchema } } }, ...problemResponses, ...conflictResponse },
+      responses: { 202: startedResponse, ...problemResponses, ...conflictResponse, ...unprocessableStart, ...bodyProblemResponses, ...rateLimitedResponses },
     }),
     async (c) => {
       const { companyId, syncId } = c.req.valid('param');

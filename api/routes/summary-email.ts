@@ -21,6 +21,7 @@ export function registerSummaryEmailRoutes(app: OpenAPIHono, deps: ApiDeps): voi
     createRoute({
       method: 'get',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/summary-email',
+      operationId: 'getSyncSummaryEmail',
       tags: ['Payroll syncs'],
       summary: "Preview of the sync's summary email to the managers (HTML, or the text part with ?format=text)",
       request: { params, query },

@@ -8,7 +8,7 @@ import { findRun, type SyncRunDoc } from '../../db/sync-runs.js';
 import { requireCompany } from '../company-guard.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { companyIdSchema, problemResponses } from '../schemas/common.js';
+import { bodyProblemResponses, companyIdSchema, problemResponses, problemSchema } from '../schemas/common.js';
 import { approvalDecisionInputSchema, approvalDecisionResultSchema, approvalRefusedProblemSchema, syncIdSchema } from '../schemas/payroll-syncs.js';
 
 const params = z.object({ companyId: companyIdSchema, syncId: syncIdSchema });
@@ -37,6 +37,9 @@ export function registerSyncApprovalRoutes(app: OpenAPIHono, deps: ApiDeps): voi
         throw new ApiProblem(409, 'Four eyes', { type: APPROVAL_PROBLEM.fourEyes, detail: refused.message, errors: [{ field: 'actor', reason: 'started this sync' }] });
       }
       if (refused?.type === APPROVAL_REFUSED.NotAwaiting) throw notAwaiting(refused.message);
+      // A running sync outside its approval step (no approval required, or not yet previewed) has no handler for the
+      // Update: Temporal refuses it, which is "not awaiting approval", not a server error.
+      if (refused && /no registered handler for update/i.test(refused.message)) throw notAwaiting(`Sync ${syncId} is ${run.status} and does not wait for approval.`);
       if (refused?.type === APPROVAL_REFUSED.NoActor) throw new ApiProblem(422, 'Invalid request', { errors: [{ field: 'actor', reason: 'required' }] });
       // An Update sent to a workflow that has just closed.
       if (/already completed|workflow execution already completed|not found/i.test(error instanceof Error ? error.message : '')) throw notAwaiting(`Sync ${syncId} has ended.`);
@@ -57,9 +60,17 @@ export function registerSyncApprovalRoutes(app: OpenAPIHono, deps: ApiDeps): voi
   }
 
   const responses = {
-    200: { description: 'The decision took effect', content: { 'application/json': { schema: approvalDecisionResultSchema } } },
+    200: {
+      description: 'The decision took effect',
+      content: { 'application/json': { schema: approvalDecisionResultSchema } },
+      links: {
+        GetPayrollSync: { operationId: 'getPayrollSync', parameters: { companyId: '$request.path.companyId', syncId: '$response.body#/syncId' }, description: 'The sync' },
+      },
+    },
     ...problemResponses,
     409: { description: 'Refused: four eyes, not awaiting approval, or the preview is outdated', content: { 'application/problem+json': { schema: approvalRefusedProblemSchema } } },
+    422: { description: 'The workflow asks for an actor (none was named)', content: { 'application/problem+json': { schema: problemSchema } } },
+    ...bodyProblemResponses,
   };
   const body = { required: true, content: { 'application/json': { schema: approvalDecisionInputSchema } } } as const;
 
@@ -67,6 +78,7 @@ export function registerSyncApprovalRoutes(app: OpenAPIHono, deps: ApiDeps): voi
     createRoute({
       method: 'post',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/approve',
+      operationId: 'approvePayrollSync',
       tags: ['Payroll syncs'],
       summary: 'Approve a sync awaiting approval: it then writes exactly what its preview showed',
       description: 'Refused (409) when the approver started the sync, when it is not awaiting approval, or when entries or mappings changed since the preview (a new preview is then computed and mailed).',
@@ -83,6 +95,7 @@ export function registerSyncApprovalRoutes(app: OpenAPIHono, deps: ApiDeps): voi
     createRoute({
       method: 'post',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/reject',
+      operationId: 'rejectPayrollSync',
       tags: ['Payroll syncs'],
       summary: 'Reject a sync awaiting approval: it ends as rejected, nothing is written',
       request: { params, body },

@@ -5,7 +5,8 @@ import { encryptWebhookSecret, generateWebhookSecret } from '../../security/webh
 import { privateTargetReason, resolveTarget, TargetResolutionError } from '../../security/webhook-targets.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiProblem } from '../problem.js';
-import { problemResponses, problemSchema } from '../schemas/common.js';
+import { bodyProblemResponses, problemResponses, problemSchema } from '../schemas/common.js';
+import { nextPageLink, webhookEndpointLinks } from '../schemas/links.js';
 import {
   createdWebhookEndpointSchema,
   deliveryListQuerySchema,
@@ -67,7 +68,11 @@ function decodeCursor(value: string): { at: Date; id: string } {
 const notFound = (endpointId: string) =>
   new ApiProblem(404, 'Not Found', { detail: `No webhook endpoint ${endpointId}.`, errors: [{ field: 'endpointId', reason: 'unknown webhook endpoint' }] });
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <S extends z.ZodType>(schema: S, description: string, links?: ReturnType<typeof webhookEndpointLinks>) => ({
+  description,
+  content: { 'application/json': { schema } },
+  ...(links ? { links } : {}),
+});
 
 export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   /** A host that cannot be resolved now is accepted: the worker checks the target again before every attempt. */
@@ -92,16 +97,19 @@ export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'put',
       path: '/v1/webhook-endpoints/{endpointId}',
+      operationId: 'putWebhookEndpoint',
       tags: TAGS,
       summary: 'Create or update a webhook endpoint (the signing secret is returned once, on creation)',
       description:
         'Events are POSTed to `url` following Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with backoff for up to 24 h. Creating answers 201 with `secret` (`whsec_…`), the only time it is shown; updating keeps the secret and answers 200 without it. Targets on private networks (loopback, RFC 1918, link-local, unique-local, CGNAT, or names resolving to them) are a 422 unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true.',
       request: { params: endpointParams, body: { required: true, content: { 'application/json': { schema: webhookEndpointInputSchema } } } },
       responses: {
-        200: json(webhookEndpointSchema, 'Updated (the secret is unchanged and not shown)'),
-        201: json(createdWebhookEndpointSchema, 'Created: the answer carries the signing secret, once'),
+        200: json(webhookEndpointSchema, 'Updated (the secret is unchanged and not shown)', webhookEndpointLinks()),
+        201: json(createdWebhookEndpointSchema, 'Created: the answer carries the signing secret, once', webhookEndpointLinks()),
         ...problemResponses,
+        409: { description: 'The endpoint was created and deleted concurrently: send the request again', content: { 'application/problem+json': { schema: problemSchema } } },
         422: { description: 'The URL is a private-network target (type urn:payroll-sync:problem:webhook-target-not-allowed)', content: { 'application/problem+json': { schema: problemSchema } } },
+        ...bodyProblemResponses,
       },
     }),
     async (c) => {
@@ -129,6 +137,7 @@ export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'get',
       path: '/v1/webhook-endpoints',
+      operationId: 'listWebhookEndpoints',
       tags: TAGS,
       summary: 'Every webhook endpoint (never a secret)',
       responses: { 200: json(webhookEndpointListSchema, 'The endpoints, by id'), 401: problemResponses[401] },
@@ -140,6 +149,7 @@ export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'get',
       path: '/v1/webhook-endpoints/{endpointId}',
+      operationId: 'getWebhookEndpoint',
       tags: TAGS,
       summary: 'A webhook endpoint (the secret is never shown again)',
       request: { params: endpointParams },
@@ -157,6 +167,7 @@ export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'delete',
       path: '/v1/webhook-endpoints/{endpointId}',
+      operationId: 'deleteWebhookEndpoint',
       tags: TAGS,
       summary: 'Delete a webhook endpoint: deliveries under way stop before their next attempt',
       request: { params: endpointParams },
@@ -173,10 +184,14 @@ export function registerWebhookEndpointRoutes(app: OpenAPIHono, deps: ApiDeps): 
     createRoute({
       method: 'get',
       path: '/v1/webhook-endpoints/{endpointId}/deliveries',
+      operationId: 'listWebhookDeliveries',
       tags: TAGS,
       summary: 'Delivery attempts to this endpoint, newest first',
       request: { params: endpointParams, query: deliveryListQuerySchema },
-      responses: { 200: json(webhookDeliveryPageSchema, 'A page of attempts; nextCursor continues it'), ...problemResponses },
+      responses: {
+        200: json(webhookDeliveryPageSchema, 'A page of attempts; nextCursor continues it', nextPageLink('listWebhookDeliveries', { endpointId: '$request.path.endpointId' })),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const { endpointId } = c.req.valid('param');

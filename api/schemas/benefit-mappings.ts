@@ -1,15 +1,22 @@
 import { z } from '@hono/zod-openapi';
-import { problemSchema } from './common.js';
+import { NOT_BLANK_PATTERN, problemSchema } from './common.js';
 
-export const benefitKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "_", "." or "-"');
+const BENEFIT_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const BENEFIT_KEY_PATTERN = BENEFIT_KEY.source;
+
+export const benefitKeySchema = z.string().regex(BENEFIT_KEY, 'must be 1–64 letters, digits, "_", "." or "-"');
 
 export const benefitMappingSchema = z
   .object({
     benefitKey: benefitKeySchema,
-    benefitName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-    compensationTypeId: z.string().trim().min(1).max(100).nullable(),
+    benefitName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').openapi({ pattern: NOT_BLANK_PATTERN, description: 'Not blank; trimmed.' }),
+    compensationTypeId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .openapi({ pattern: NOT_BLANK_PATTERN, description: 'A ONE_TIME compensation type of the company in Personio (else 422); null: found or created by name.' })
+      .nullable(),
   })
   .strict()
   .openapi('BenefitMapping');
@@ -27,7 +34,12 @@ export const benefitMappingsInputSchema = z
       } else seen.set(key, index);
     });
   })
-  .openapi('BenefitMappingsInput');
+  .openapi('BenefitMappingsInput', {
+    uniqueItems: true,
+    'x-unique-item-properties': ['benefitKey'],
+    description:
+      'Each benefitKey at most once, compared case-insensitively (a repeat is a 400 naming it). JSON Schema can only say that the items differ (uniqueItems); the extension keyword x-unique-item-properties names the property that must differ.',
+  });
 
 /** 422: a mapped type Personio does not have, or one that is not ONE_TIME — each named with its category. */
 export const unmappableTypesProblemSchema = problemSchema

@@ -1,11 +1,18 @@
 import { z } from '@hono/zod-openapi';
-import { timezoneSchema } from './common.js';
+import { EMAIL_PATTERN, NOT_BLANK_PATTERN, timezoneSchema } from './common.js';
 
 export const companyInputSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
+    name: z.string().trim().min(1, 'must not be empty').max(200).openapi({ pattern: NOT_BLANK_PATTERN, description: 'Not blank; trimmed.' }),
     managerEmails: z
-      .array(z.string().trim().toLowerCase().pipe(z.email('must be an email address')))
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .pipe(z.email('must be an email address'))
+          .openapi({ format: 'email', pattern: EMAIL_PATTERN, description: 'Trimmed and lower-cased before it is stored.', example: 'hr@acme.example' }),
+      )
       .min(1, 'at least one manager receives the sync summary')
       .max(100),
     locale: z.enum(['de', 'en']).default('de'),
@@ -16,7 +23,15 @@ export const companyInputSchema = z
       .enum(['none', 'required'])
       .default('none')
       .openapi({ description: '`required`: every sync is previewed and waits until a second person (not the one who started it) approves it; nothing is written before.' }),
-    approvalReminderAfterHours: z.number().int().min(1, 'must be 1–720').max(720, 'must be 1–720').default(24).openapi({ description: 'A sync awaiting approval reminds the managers once after this long.' }),
+    approvalReminderAfterHours: z
+      .number()
+      .int()
+      .min(1, 'must be 1–720')
+      .max(720, 'must be 1–720')
+      .default(24)
+      .openapi({
+        description: 'A sync awaiting approval reminds the managers once after this long. Must be less than approvalExpiresAfterHours (its default 72 when absent), else 400.',
+      }),
     approvalExpiresAfterHours: z.number().int().min(1, 'must be 1–720').max(720, 'must be 1–720').default(72).openapi({ description: 'A sync not approved within this long expires (status `expired`, nothing written).' }),
   })
   .strict()
@@ -24,7 +39,11 @@ export const companyInputSchema = z
     path: ['approvalReminderAfterHours'],
     message: 'must be less than approvalExpiresAfterHours',
   })
-  .openapi('CompanyInput');
+  .openapi('CompanyInput', {
+    description:
+      'approvalReminderAfterHours must be less than approvalExpiresAfterHours (defaults applied), else 400: JSON Schema cannot compare two properties, the extension keyword x-property-less-than states it.',
+    'x-property-less-than': { approvalReminderAfterHours: 'approvalExpiresAfterHours' },
+  });
 
 const checkIdSchema = z.enum(['credentials', 'persons_readable', 'email_readable', 'compensation_types_readable', 'compensations_writable']);
 
@@ -82,7 +101,7 @@ export const companySchema = z
 
 export const credentialsInputSchema = z
   .object({
-    clientId: z.string().trim().min(1, 'must not be empty').max(200),
+    clientId: z.string().trim().min(1, 'must not be empty').max(200).openapi({ pattern: NOT_BLANK_PATTERN, description: 'Not blank; trimmed.' }),
     clientSecret: z.string().min(1, 'must not be empty').max(1000),
   })
   .strict()

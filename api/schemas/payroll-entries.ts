@@ -7,7 +7,15 @@ import {
   MAX_LISTED_ERRORS,
   TOO_MANY_ENTRIES_REASON,
 } from '../../payroll/entry-validation.js';
-import { companyIdSchema } from './common.js';
+import { companyIdSchema, EMAIL_PATTERN } from './common.js';
+import { BENEFIT_KEY_PATTERN } from './benefit-mappings.js';
+
+/**
+ * An amount as a decimal string, as the validator reads it (payroll/entry-validation.ts): greater than 0, at most
+ * 1000000.00, at most two decimals. The validator also takes leading zeros and surrounding blanks; the document
+ * states the plain form.
+ */
+export const AMOUNT_TEXT_PATTERN = '^(?:1000000(?:\\.0{1,2})?|[1-9]\\d{0,5}(?:\\.\\d{1,2})?|0\\.(?:[1-9]\\d?|0[1-9]))$';
 
 export const PERIOD_REASON = 'must be a calendar month written YYYY-MM, such as 2025-01';
 
@@ -15,9 +23,12 @@ export const PERIOD_REASON = 'must be a calendar month written YYYY-MM, such as 
  * Checked in the handler (not here) so that a bad period is a 400 naming `period` on GET too; the hook
  * answers 404 for bad path parameters of a GET.
  */
-export const periodParamSchema = z
-  .string()
-  .openapi({ param: { name: 'period', in: 'path' }, pattern: PERIOD_PATTERN.source, example: '2025-01', description: 'Payroll period, YYYY-MM' });
+export const periodParamSchema = z.string().openapi({
+  param: { name: 'period', in: 'path' },
+  pattern: PERIOD_PATTERN.source,
+  example: '2026-10',
+  description: 'Payroll period, YYYY-MM, from 2000-01 to December ten years ahead (outside that window: 422).',
+});
 
 export const entriesParams = z.object({ companyId: companyIdSchema, period: periodParamSchema });
 
@@ -30,14 +41,26 @@ export const payrollEntryInputSchema = z.unknown().openapi('PayrollEntryInput', 
   additionalProperties: false,
   required: ['employeeEmail', 'benefitKey', 'amount'],
   properties: {
-    employeeEmail: { type: 'string', format: 'email', description: 'Trimmed and lower-cased before it is stored and compared.', example: 'anna.schmidt@acme.example' },
-    benefitKey: { type: 'string', description: 'A benefitKey of the company\'s benefit mappings (matched case-insensitively).', example: 'meal' },
+    employeeEmail: {
+      type: 'string',
+      format: 'email',
+      pattern: EMAIL_PATTERN,
+      maxLength: 254,
+      description: 'Trimmed and lower-cased before it is stored and compared.',
+      example: 'anna.schmidt@acme.example',
+    },
+    benefitKey: {
+      type: 'string',
+      pattern: BENEFIT_KEY_PATTERN,
+      description: "A benefitKey of the company's benefit mappings (matched case-insensitively); a key the company has not mapped is a 422.",
+      example: 'meal',
+    },
     amount: {
       anyOf: [
-        { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 },
-        { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' },
+        { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, multipleOf: 0.01 },
+        { type: 'string', pattern: AMOUNT_TEXT_PATTERN },
       ],
-      description: 'Greater than 0, at most 1000000.00, at most 2 decimal places.',
+      description: 'Greater than 0, at most 1000000.00, at most 2 decimal places: a JSON number, or the same as a decimal string.',
       example: '12.50',
     },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', default: DEFAULT_CURRENCY, description: 'ISO 4217; every row of a period has the same currency.' },
@@ -46,7 +69,16 @@ export const payrollEntryInputSchema = z.unknown().openapi('PayrollEntryInput', 
 
 export const putEntriesBodySchema = z
   .object({
-    entries: z.array(payrollEntryInputSchema, { error: ENTRIES_NOT_ARRAY_REASON }).max(MAX_ENTRIES_PER_REQUEST, TOO_MANY_ENTRIES_REASON),
+    entries: z
+      .array(payrollEntryInputSchema, { error: ENTRIES_NOT_ARRAY_REASON })
+      .max(MAX_ENTRIES_PER_REQUEST, TOO_MANY_ENTRIES_REASON)
+      .openapi({
+        uniqueItems: true,
+        'x-unique-item-properties': ['employeeEmail', 'benefitKey'],
+        'x-same-item-property': 'currency',
+        description:
+          'Each employee and benefit at most once (emails and keys compared trimmed and case-insensitively), and one currency for all rows (a row without currency is EUR): else 400 naming the row. JSON Schema cannot say either; the extension keywords x-unique-item-properties and x-same-item-property do.',
+      }),
   })
   .strict()
   .openapi('PayrollEntriesInput');
@@ -57,7 +89,7 @@ export const entriesQuerySchema = z.object({
     .int('must be an integer')
     .min(0, 'must be 0 or more')
     .default(0)
-    .openapi({ param: { name: 'offset', in: 'query' }, type: 'integer', example: 0 }),
+    .openapi({ param: { name: 'offset', in: 'query' }, type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, example: 0 }),
   limit: z.coerce
     .number()
     .int('must be an integer')

@@ -6,7 +6,7 @@ export const scheduleInputSchema = z
     dayOfMonth: z.number().int().min(1, 'must be 1–28').max(28, 'must be 1–28 (every month has those days)'),
     hour: z.number().int().min(0).max(23),
     minute: z.number().int().min(0).max(59),
-    timezone: timezoneSchema.optional(),
+    timezone: timezoneSchema.optional().openapi({ description: 'An IANA time zone (one of the listed names; aliases are accepted too); absent: the company’s.' }),
     period: z.enum(['previous', 'current']).default('previous'),
     paused: z.boolean().default(false),
     note: z.string().max(500).optional(),
@@ -14,7 +14,10 @@ export const scheduleInputSchema = z
     autoRetryAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).nullable().default(360),
   })
   .strict()
-  .openapi('PayrollScheduleInput');
+  .openapi('PayrollScheduleInput', {
+    description:
+      'A run time that a daylight-saving change skips or repeats on the chosen day in some year is a 422 (with a safe time), and so is a run day after the company’s payrollCutoffDay when period is previous.',
+  });
 
 export const scheduleViewSchema = z
   .object({

@@ -1,14 +1,15 @@
 import { z } from '@hono/zod-openapi';
 
-const actorSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
-import { problemSchema } from './common.js';
+import { cursorQuerySchema, NOT_BLANK_PATTERN, problemSchema, UUID_PATTERN } from './common.js';
+
+const actorSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').openapi({ pattern: NOT_BLANK_PATTERN });
 import { PERIOD_PATTERN } from '../../payroll/period.js';
 
 export const periodSchema = z
   .string()
   .regex(PERIOD_PATTERN, 'must be a month written YYYY-MM')
   .openapi({ description: 'Payroll period, YYYY-MM, from 2000-01 to December ten years ahead (outside: 422).', example: '2026-10' });
-export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name: 'syncId', in: 'path' } });
+export const syncIdSchema = z.uuid('must be a sync id').openapi({ param: { name: 'syncId', in: 'path' }, pattern: UUID_PATTERN });
 export const syncStatusSchema = z.enum(['running', 'awaiting_approval', 'succeeded', 'partially_failed', 'failed', 'rejected', 'expired']);
 
 export const startSyncInputSchema = z
@@ -149,16 +150,20 @@ export const syncDetailSchema = syncSummarySchema
   .openapi('PayrollSync');
 
 export const syncDetailQuerySchema = z.object({
-  resultsOffset: z.coerce.number().int().min(0).default(0),
+  resultsOffset: z.coerce.number().int().min(0).default(0).openapi({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
   resultsLimit: z.coerce.number().int().min(1).max(1000).default(100),
-  resultStatus: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated statuses').optional(),
+  resultStatus: z
+    .string()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated statuses')
+    .optional()
+    .openapi({ description: 'Only results with these statuses, comma-separated (such as failed,skipped); an unknown status matches nothing.' }),
 });
 
 export const syncListQuerySchema = z.object({
-  period: periodSchema.optional(),
+  period: periodSchema.optional().openapi({ description: 'Only syncs of this period (YYYY-MM).' }),
   status: syncStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorQuerySchema,
 });
 
 export const syncListSchema = z.object({ items: z.array(syncSummarySchema), nextCursor: z.string().nullable() }).openapi('PayrollSyncPage');

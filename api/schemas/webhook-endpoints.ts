@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { WEBHOOK_EVENT_TYPES } from '../../contracts/webhooks.js';
 import { webhookUrlShapeProblem } from '../../security/webhook-targets.js';
-import { companyIdSchema } from './common.js';
+import { companyIdSchema, cursorQuerySchema } from './common.js';
 
 export const endpointIdSchema = z
   .string()
@@ -16,6 +16,18 @@ const SHAPE_REASONS = {
   has_credentials: 'must not carry a user name or password',
 } as const;
 
+/**
+ * An absolute http(s) URL without user name or password whose host is a DNS name (labels of letters, digits and single
+ * hyphens, so never a "xn--" label; the last one starts with a letter) or a dotted IPv4 address; port 0–65535. The
+ * validator (WHATWG URL: http or https, no credentials) accepts every such text, and some others too (IPv6 literals,
+ * internationalised names), which the description mentions.
+ */
+const LABEL = '[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*';
+const LAST_LABEL = '[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0)';
+export const WEBHOOK_URL_PATTERN = `^[Hh][Tt][Tt][Pp][Ss]?://(?:(?:${LABEL}\\.)*${LAST_LABEL}\\.?|${OCTET}(?:\\.${OCTET}){3})(?::${PORT})?(?:[/?#][!-~]*)?$`;
+
 export const webhookUrlSchema = z
   .string()
   .trim()
@@ -24,7 +36,12 @@ export const webhookUrlSchema = z
     const problem = webhookUrlShapeProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: SHAPE_REASONS[problem] });
   })
-  .openapi({ example: 'https://platform.example.com/hooks/payroll-sync' });
+  .openapi({
+    format: 'uri',
+    pattern: WEBHOOK_URL_PATTERN,
+    description: 'An absolute http:// or https:// URL without user name or password (trimmed). IPv6 literals and internationalised host names are accepted as well.',
+    example: 'https://platform.example.com/hooks/payroll-sync',
+  });
 
 export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 
@@ -34,7 +51,8 @@ export const webhookEndpointInputSchema = z
     events: z
       .array(webhookEventTypeSchema)
       .min(1, 'subscribe to at least one event')
-      .refine((events) => new Set(events).size === events.length, 'must not list an event twice'),
+      .refine((events) => new Set(events).size === events.length, 'must not list an event twice')
+      .openapi({ uniqueItems: true }),
     description: z.string().trim().max(500).nullable().default(null),
     /** Only these companies' events; null or absent: every company's. */
     companyIds: z
@@ -42,6 +60,7 @@ export const webhookEndpointInputSchema = z
       .min(1, 'list at least one company, or send null for every company')
       .max(1000)
       .refine((ids) => new Set(ids).size === ids.length, 'must not list a company twice')
+      .openapi({ uniqueItems: true })
       .nullable()
       .default(null),
   })
@@ -90,7 +109,7 @@ export const webhookDeliveryAttemptSchema = z
 
 export const deliveryListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' }, example: 50 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
+  cursor: cursorQuerySchema,
 });
 
 export const webhookDeliveryPageSchema = z
