@@ -42,3 +42,18 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+/**
+ * For routes whose JSON body is optional: an empty body sent with `content-type: application/json` (curl -H … -X POST)
+ * counts as no body, instead of failing as malformed JSON.
+ */
+export const emptyJsonBodyIsNoBody: MiddlewareHandler = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/json' && (c.req.header('content-length') === '0' || (await c.req.raw.clone().text()).trim() === '')) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('content-type');
+    headers.delete('content-length');
+    c.req.raw = new Request(c.req.url, { method: c.req.method, headers });
+  }
+  await next();
+};

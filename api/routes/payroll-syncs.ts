@@ -23,6 +23,7 @@ import {
 import { cutoffPassesAt, isPastCutoff } from '../../payroll/cutoff.js';
 import { settleEndedRuns } from '../ended-runs.js';
 import { requirePeriodInWindow } from '../period-window.js';
+import { emptyJsonBodyIsNoBody } from '../validation.js';
 import { startPayrollSync, type StartSyncRequest } from '../sync-starter.js';
 import { workflowUiUrl } from '../../contracts/temporal-ui.js';
 import { syncDetailView, syncSummaryView } from '../sync-views.js';
@@ -233,6 +234,7 @@ export function registerPayrollSyncRoutes(app: OpenAPIHono, deps: ApiDeps): void
       method: 'post',
       path: '/v1/companies/{companyId}/payroll-syncs/{syncId}/retry',
       operationId: 'retryPayrollSync',
+      middleware: [emptyJsonBodyIsNoBody],
       tags: ['Payroll syncs'],
       summary: 'Run the period again: only what is not yet in Personio is pushed',
       request: { params: syncParams, body: { required: false, content: { 'application/json': { schema: retrySyncInputSchema } } } },

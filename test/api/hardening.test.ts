@@ -32,6 +32,18 @@ describe('hardening', () => {
     expect((await h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period, dryRun: true })).status).toBe(202);
   });
 
+  it('a retry sent with a JSON content type and no body (curl -X POST -H content-type…) is a retry, not malformed JSON', async () => {
+    const s = await createScenario(h, { employees: 1, benefits: 1 });
+    const first = await runSync(h, s);
+    const retry = await fetch(`${h.apiUrl}/v1/companies/${s.companyId}/payroll-syncs/${first.syncId}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.apiToken}`, 'content-type': 'application/json' },
+    });
+    expect(retry.status, await retry.clone().text()).toBe(202);
+    const bad = await h.api('POST', `/v1/companies/${s.companyId}/payroll-syncs/${first.syncId}/retry`, { actor: '' });
+    expect(bad.status).toBe(400);
+  });
+
   it('periods outside 2000-01 … ten years ahead are a 422 naming the window', async () => {
     const s = await createScenario(h, { employees: 1, benefits: 1 });
     const last = `${new Date().getUTCFullYear() + 10}-12`;
