@@ -27,6 +27,8 @@ export function registerSyncApprovalRoutes(app: OpenAPIHono, deps: ApiDeps): voi
     if (!run || run.companyId !== companyId) throw new ApiProblem(404, 'Not Found', { detail: `No sync ${syncId} for company ${companyId}.`, errors: [{ field: 'syncId', reason: 'unknown sync' }] });
     const notAwaiting = (detail: string) => new ApiProblem(409, 'Not awaiting approval', { type: APPROVAL_PROBLEM.notAwaiting, detail, syncStatus: run.status });
     if (run.dryRun || !run.runId) throw notAwaiting(`Sync ${syncId} does not wait for approval.`);
+    // The export log says so first; the workflow's validator decides the races (decided or re-previewed meanwhile).
+    if (run.status !== 'awaiting_approval') throw notAwaiting(`Sync ${syncId} is ${run.status} and does not wait for approval.`);
     let result: ApprovalDecisionResult;
     try {
       result = await deps.temporal.workflow.getHandle(run.workflowId, run.runId).executeUpdate<ApprovalDecisionResult, [ApprovalDecisionInput]>(update, { args: [decision] });
