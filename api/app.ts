@@ -146,7 +146,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
-    if (allow.length === 0) return problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` });
+    // No route for the path, or its route answered "not found" itself (an unknown docs asset): 404, not 405.
+    if (allow.length === 0 || allow.includes(c.req.method)) return problem(c, 404, 'Not Found', { detail: `No route for ${c.req.method} ${c.req.path}.` });
     c.header('Allow', allow.join(', '));
     return problem(c, 405, 'Method Not Allowed', { detail: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}.` });
   });
