@@ -16,6 +16,8 @@ export const FailureType = {
   SyncWorkflowEnded: 'SyncWorkflowEnded',
   /** The company's Personio connection failed its last test and a new one before the sync: nothing was read or written. */
   PersonioConnectionBroken: 'PersonioConnectionBroken',
+  /** A scheduled run of a period past its payroll cut-off: nothing was exported (a person can allow it through the API). */
+  PayrollPeriodClosed: 'PayrollPeriodClosed',
   /** The sync was cancelled (by an operator in Temporal, or a drill). */
   SyncCancelled: 'SyncCancelled',
   /** No configured key decrypts the stored Personio secret (CREDENTIALS_KEY lost or rotated wrongly). */
@@ -35,6 +37,7 @@ export const NON_RETRYABLE_SYNC_FAILURES: readonly string[] = [
   FailureType.NoPersonioCredentials,
   FailureType.PersonioConnectionBroken,
   FailureType.CredentialsUndecryptable,
+  FailureType.PayrollPeriodClosed,
 ];
 
 /** An error and its causes, outermost first (Temporal wraps an activity's failure in ActivityFailure, a child's in ChildWorkflowFailure…). */

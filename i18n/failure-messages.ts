@@ -8,10 +8,11 @@ export interface FailureForCustomer {
   missingScope?: string;
 }
 
-type Key = 'cancelled' | 'noCredentials' | 'undecryptable' | 'connectionBroken' | 'noEntries' | 'companyMissing' | 'workflowEnded' | 'permission' | 'credentials' | 'unreachable' | 'refused' | 'other';
+type Key = 'periodClosed' | 'cancelled' | 'noCredentials' | 'undecryptable' | 'connectionBroken' | 'noEntries' | 'companyMissing' | 'workflowEnded' | 'permission' | 'credentials' | 'unreachable' | 'refused' | 'other';
 
 const MESSAGES: Record<Locale, Record<Key, string>> = {
   en: {
+    periodClosed: 'The period’s payroll had closed (its cut-off day had passed): the scheduled run exported nothing. Start it from the platform, allowing a late export, if it is still wanted.',
     cancelled: 'The sync was cancelled.',
     noCredentials: 'No Personio credentials are stored for this company.',
     undecryptable: 'The stored Personio credentials cannot be decrypted with the configured keys: enter them again or configure CREDENTIALS_PREVIOUS_KEYS.',
@@ -26,6 +27,7 @@ const MESSAGES: Record<Locale, Record<Key, string>> = {
     other: 'The sync failed because of an internal error. Retry it; if it fails again, contact support with the sync id.',
   },
   de: {
+    periodClosed: 'Die Lohnabrechnung des Zeitraums war schon abgeschlossen (Stichtag überschritten): Der geplante Lauf hat nichts exportiert. Bei Bedarf in der Plattform mit erlaubtem verspätetem Export starten.',
     cancelled: 'Der Export wurde abgebrochen.',
     noCredentials: 'Für dieses Unternehmen sind keine Personio-Zugangsdaten hinterlegt.',
     undecryptable: 'Die gespeicherten Personio-Zugangsdaten lassen sich mit den konfigurierten Schlüsseln nicht entschlüsseln: bitte erneut eingeben oder CREDENTIALS_PREVIOUS_KEYS konfigurieren.',
@@ -47,6 +49,8 @@ function keyOf(failure: FailureForCustomer): Key {
   switch (failure.type) {
     case FailureType.SyncCancelled:
       return 'cancelled';
+    case FailureType.PayrollPeriodClosed:
+      return 'periodClosed';
     case FailureType.NoPersonioCredentials:
       return 'noCredentials';
     case FailureType.CredentialsUndecryptable:

@@ -1,6 +1,8 @@
 // The payroll cut-off (company setting payrollCutoffDay): a real sync of a closed period is refused unless it says
 // allowAfterCutoff, a dry run says the period is past it, and a schedule that would always export too late is refused.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payrollSyncWorkflowId, WORKFLOW_TYPES } from '../../contracts/ids.js';
 import { companySchema, problemSchema, syncDetailSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { periodClosedProblemSchema } from '../../api/schemas/payroll-syncs.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -26,6 +28,23 @@ async function companyWithCutoff(period: string, cutoffDay: number | null) {
 }
 
 describe('payroll cut-off', () => {
+  it('a scheduled run of a closed period (a late catch-up) exports nothing and says why', async () => {
+    const s = await companyWithCutoff(CLOSED_PERIOD, 5);
+    await h.admin.clearRequests();
+    const syncId = randomUUID();
+    // As the schedule's run starts it: no export-log entry before, trigger schedule.
+    const handle = await h.temporal.workflow.start(WORKFLOW_TYPES.payrollSync, {
+      taskQueue: h.taskQueue,
+      workflowId: payrollSyncWorkflowId(s.companyId, s.period),
+      args: [{ syncId, companyId: s.companyId, period: s.period, trigger: 'schedule', dryRun: false }],
+    });
+    await handle.result().catch(() => undefined);
+    const view = (await h.apiAs(syncDetailSchema, 'GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}`)).json;
+    expect(view.status).toBe('failed');
+    expect(view.failure).toMatchObject({ type: 'PayrollPeriodClosed', message: expect.stringContaining('scheduled run exported nothing') });
+    expect((await h.admin.listRequests({ method: 'POST' })).filter((r) => !r.path.includes('/auth'))).toEqual([]);
+  });
+
   it('refuses a sync of a closed period with 409 payroll-period-closed, and writes nothing', async () => {
     const s = await companyWithCutoff(CLOSED_PERIOD, 5);
     const res = await h.apiAs(periodClosedProblemSchema, 'POST', `/v1/companies/${s.companyId}/payroll-syncs`, { period: s.period });
