@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { createPersonioClientFactory, createPersonioCredentialRegistry, type BudgetStore, type PersonioClientConfig, type PersonioClientFactory, type PersonioRequestObserver } from '../personio/index.js';
 import { createCredentialsCipher, type CredentialsCipher } from '../security/credentials-cipher.js';
 import { createSmtpMailer, smtpConfigFromEnv, type Mailer } from '../email/mailer.js';
-import type { EmailConfig } from '../email/summary-sender.js';
+import type { EmailConfig } from '../email/receipted-send.js';
 
 export interface PersonioClients {
   /** For syncs: patient retries within a long budget. */

@@ -5,22 +5,13 @@
 // An insert-once receipt is claimed before the SMTP send, as for the sync summary (see summary-sender.ts), and
 // every send of one mail carries the same Message-ID. Never throws for a failed send: a mail problem must not fail
 // the sync that waits for its approval.
-import type { Db } from 'mongodb';
 import { companyCollections } from '../db/companies.js';
-import { claimReceipt, emailReceipts, settleReceipt } from '../db/email-receipts.js';
+import { emailReceipts } from '../db/email-receipts.js';
 import { findRun } from '../db/sync-runs.js';
-import type { Logger } from '../observability/logger.js';
 import { renderApprovalMail, type ApprovalMailKind } from './approval-mail.js';
-import { senderDomain, type Mailer } from './mailer.js';
+import { senderDomain } from './mailer.js';
 import { exportLogUrl } from './summary-model.js';
-import { describeError, sendWithRetry, type EmailConfig, type SummarySendStatus } from './summary-sender.js';
-
-export interface ApprovalSenderDeps {
-  db: Db;
-  logger: Logger;
-  mailer?: Mailer | undefined;
-  email?: EmailConfig | undefined;
-}
+import { describeError, managerRecipients, sendOnceWithReceipt, type MailSendStatus, type MailSenderDeps } from './receipted-send.js';
 
 export interface ApprovalMailRequest {
   /** The sync awaiting approval. */
@@ -37,7 +28,7 @@ export const approvalReceiptId = (kind: ApprovalMailKind, syncId: string, previe
 export const approvalMessageId = (kind: ApprovalMailKind, syncId: string, previewSyncId: string, from: string) =>
   kind === 'request' ? `<approval-request.${safeId(previewSyncId)}@${senderDomain(from)}>` : `<approval-reminder.${safeId(syncId)}@${senderDomain(from)}>`;
 
-export async function sendApprovalMail(deps: ApprovalSenderDeps, request: ApprovalMailRequest): Promise<{ status: SummarySendStatus }> {
+export async function sendApprovalMail(deps: MailSenderDeps, request: ApprovalMailRequest): Promise<{ status: MailSendStatus }> {
   const { syncId, kind } = request;
   const logger = deps.logger.child({ syncId, kind, component: 'approval-mail' });
   try {
@@ -60,7 +51,7 @@ export async function sendApprovalMail(deps: ApprovalSenderDeps, request: Approv
       return { status: 'skipped' };
     }
     const company = await companyCollections(deps.db).companies.findOne({ _id: run.companyId });
-    const recipients = [...new Set((company?.managerEmails ?? []).map((e) => e.trim().toLowerCase()).filter(Boolean))];
+    const recipients = managerRecipients(company);
     if (!company || recipients.length === 0) {
       logger.warn('approval mail skipped: no recipients', { companyId: run.companyId });
       return { status: 'skipped' };
@@ -78,25 +69,23 @@ export async function sendApprovalMail(deps: ApprovalSenderDeps, request: Approv
       company: { name: company.name, locale: company.locale, timezone: company.timezone },
       logUrl: exportLogUrl(deps.email.platformBaseUrl, run.companyId, syncId),
     });
-    const claim = await claimReceipt(receipts, {
-      _id: receiptId,
-      kind: kind === 'request' ? 'approval-request' : 'approval-reminder',
-      companyId: run.companyId,
-      messageId: approvalMessageId(kind, syncId, approval.previewSyncId, deps.email.from),
-      recipients,
-    });
-    if (claim.kind === 'sent') return { status: 'sent' };
     // The reminder threads under the request of the preview it reminds of.
     const requestId = approvalMessageId('request', syncId, approval.previewSyncId, deps.email.from);
-    const outcome = await sendWithRetry(
-      deps.mailer,
-      {
-        from: deps.email.from,
-        to: recipients,
+    const outcome = await sendOnceWithReceipt({
+      receipts,
+      receipt: {
+        _id: receiptId,
+        kind: kind === 'request' ? 'approval-request' : 'approval-reminder',
+        companyId: run.companyId,
+        messageId: approvalMessageId(kind, syncId, approval.previewSyncId, deps.email.from),
+        recipients,
+      },
+      mailer: deps.mailer,
+      email: deps.email,
+      mail: {
         subject: rendered.subject,
         html: rendered.html,
         text: rendered.text,
-        messageId: claim.receipt.messageId,
         headers: {
           'Auto-Submitted': 'auto-generated',
           'X-Auto-Response-Suppress': 'All',
@@ -105,21 +94,13 @@ export async function sendApprovalMail(deps: ApprovalSenderDeps, request: Approv
           ...(kind === 'reminder' ? { 'In-Reply-To': requestId, References: requestId } : {}),
         },
       },
-      deps.email.retry ?? {},
       logger,
-    );
-    const attempts = claim.receipt.attempts + outcome.attempts;
-    const at = new Date();
-    if (outcome.ok) {
-      // The mail went out: failing to record it must not turn it into a reported failure.
-      await settleReceipt(receipts, claim.receipt, { status: 'sent', attempts, smtpResponse: outcome.sent.response.slice(0, 200), at }).catch((error: unknown) =>
-        logger.error('approval mail outcome not recorded', { error: describeError(error) }),
-      );
-      logger.info('approval mail sent', { companyId: run.companyId, previewSyncId: approval.previewSyncId, recipients: recipients.length, attempts });
+    });
+    if (outcome.status === 'sent') {
+      if (!outcome.alreadySent) logger.info('approval mail sent', { companyId: run.companyId, previewSyncId: approval.previewSyncId, recipients: recipients.length, attempts: outcome.attempts });
       return { status: 'sent' };
     }
-    await settleReceipt(receipts, claim.receipt, { status: 'failed', attempts, error: outcome.error, at });
-    logger.error('approval mail failed', { companyId: run.companyId, attempts, error: outcome.error });
+    logger.error('approval mail failed', { companyId: run.companyId, attempts: outcome.attempts, error: outcome.error });
     return { status: 'failed' };
   } catch (error) {
     logger.error('approval mail failed unexpectedly', { error: describeError(error) });

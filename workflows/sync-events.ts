@@ -2,9 +2,11 @@
 import type { PayrollSyncInput, SyncCounts, SyncStatus } from '../contracts/sync.js';
 import type { WebhookEvent } from '../contracts/webhooks.js';
 
+const syncPath = (companyId: string, syncId: string) => `/v1/companies/${encodeURIComponent(companyId)}/payroll-syncs/${encodeURIComponent(syncId)}`;
+
 export function syncOutcomeEvent(input: PayrollSyncInput, outcome: { status: SyncStatus; counts?: SyncCounts; failureType?: string }, at: Date): WebhookEvent {
   const failed = outcome.status === 'failed';
-  const sync = `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(input.syncId)}`;
+  const sync = syncPath(input.companyId, input.syncId);
   return {
     eventId: `payroll_sync.${input.syncId}`,
     type: failed ? 'payroll_sync.failed' : 'payroll_sync.completed',
@@ -26,7 +28,7 @@ export function syncOutcomeEvent(input: PayrollSyncInput, outcome: { status: Syn
 
 /** A sync waits for approval with a (new) preview: the platform can show it to a second person. */
 export function awaitingApprovalEvent(input: PayrollSyncInput, preview: { previewSyncId: string; previewNo: number; expiresAt: string; startedBy?: string }, at: Date): WebhookEvent {
-  const sync = `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(input.syncId)}`;
+  const sync = syncPath(input.companyId, input.syncId);
   return {
     eventId: `payroll_sync.${input.syncId}.awaiting_approval.${preview.previewNo}`,
     type: 'payroll_sync.awaiting_approval',
@@ -42,7 +44,7 @@ export function awaitingApprovalEvent(input: PayrollSyncInput, preview: { previe
       expiresAt: preview.expiresAt,
       links: {
         sync,
-        preview: `/v1/companies/${encodeURIComponent(input.companyId)}/payroll-syncs/${encodeURIComponent(preview.previewSyncId)}`,
+        preview: syncPath(input.companyId, preview.previewSyncId),
         approve: `${sync}/approve`,
         reject: `${sync}/reject`,
       },

@@ -1,4 +1,4 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { payrollScheduleId } from '../../contracts/ids.js';
 import { scheduleUiUrl } from '../../contracts/temporal-ui.js';
 import { assertSafeRunTime, deleteSchedule, describeSchedule, triggerSchedule, upsertSchedule, type ScheduleContext } from '../payroll-schedules.js';

@@ -11,6 +11,7 @@ import { companySchema, connectionTestFinishedSchema, createdWebhookEndpointSche
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createScenario, expectExactlyOnce, putEntries, runSync, startSync, waitForSync, type Scenario } from '../support/payroll-scenario.js';
+import { readUntil } from '../support/eventually.js';
 
 let h: Harness;
 let s: Scenario;
@@ -45,15 +46,6 @@ const company = async () => (await h.apiAs(companySchema, 'GET', `/v1/companies/
 const connectionTest = async () => (await h.apiAs(connectionTestFinishedSchema, 'POST', `/v1/companies/${s.companyId}/connection-test`)).json;
 const alertMails = async () => (await mailsTo(manager)).filter((m) => m.headers['x-payroll-sync-connection'] !== undefined);
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('credential health', () => {
   it('keeps a health schedule: daily, plus a check three hours before the scheduled export, in the company’s time zone', async () => {
@@ -76,7 +68,7 @@ describe('credential health', () => {
   it('is unknown until a test decides it; the scheduled check marks it ok without any mail', async () => {
     expect((await company()).personioConnection).toEqual({ status: 'unknown', checkedAt: null, failingChecks: [], since: null });
     await h.temporal.schedule.getHandle(connectionHealthScheduleId(s.companyId)).trigger();
-    const checked = await until('the scheduled check', company, (c) => c.personioConnection.status !== 'unknown');
+    const checked = await readUntil('the scheduled check', company, (c) => c.personioConnection.status !== 'unknown');
     expect(checked.personioConnection).toMatchObject({ status: 'ok', failingChecks: [] });
     expect(await alertMails()).toHaveLength(0);
   });
@@ -84,9 +76,9 @@ describe('credential health', () => {
   it('revoked in Personio: the check marks it broken, one mail however often it is tested, and a sync stops in seconds with the reason', async () => {
     await h.admin.deleteCredentials(clientId());
     await h.temporal.schedule.getHandle(connectionHealthScheduleId(s.companyId)).trigger();
-    const broken = await until('the broken status', company, (c) => c.personioConnection.status === 'broken');
+    const broken = await readUntil('the broken status', company, (c) => c.personioConnection.status === 'broken');
     expect(broken.personioConnection.failingChecks).toContain('credentials');
-    const [mail] = await until('the broken mail', alertMails, (m) => m.length > 0);
+    const [mail] = await readUntil('the broken mail', alertMails, (m) => m.length > 0);
     expect(mail?.subject).toContain('Die Personio-Verbindung von');
     expect(mail?.text).toContain('Personio hat Client-ID oder Secret abgelehnt');
     await receiver.waitFor(1);
@@ -95,7 +87,7 @@ describe('credential health', () => {
     // Tested again, by hand and by the schedule: still broken, no second mail.
     expect((await connectionTest()).personioConnection?.status).toBe('broken');
     await h.temporal.schedule.getHandle(connectionHealthScheduleId(s.companyId)).trigger();
-    await until('a later check', company, (c) => c.personioConnection.checkedAt !== broken.personioConnection.checkedAt);
+    await readUntil('a later check', company, (c) => c.personioConnection.checkedAt !== broken.personioConnection.checkedAt);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await alertMails()).toHaveLength(1);
 
@@ -122,7 +114,7 @@ describe('credential health', () => {
     await h.admin.setCredentials({ clientId: clientId(), clientSecret: clientSecret(), scopes: [...ALL_SCOPES] });
     const result = await connectionTest();
     expect(result.personioConnection).toMatchObject({ status: 'ok', failingChecks: [] });
-    const mails = await until('the restored mail', alertMails, (m) => m.length >= 2);
+    const mails = await readUntil('the restored mail', alertMails, (m) => m.length >= 2);
     expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining('funktioniert nicht mehr'), expect.stringContaining('funktioniert wieder')]);
     expect(mails[1]?.headers['x-payroll-sync-connection']).toContain('restored');
     await connectionTest();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduledPayrollSyncResult } from '../../contracts/schedule.js';
 import { companySchema, failedSyncListSchema, problemSchema, scheduleViewSchema, syncDetailSchema, syncStartedSchema } from '../support/api-schemas.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { createScenario, expectExactlyOnce, putEntries, startSync } from '../support/payroll-scenario.js';
+import { createScenario, expectExactlyOnce, startSync } from '../support/payroll-scenario.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { ensureIndexes } from '../../db/indexes.js';
 import { createMongoBudgetStore } from '../../db/request-budgets.js';
 import { createLogger } from '../../observability/logger.js';
 import { createSmtpMailer } from '../../email/mailer.js';
-import type { EmailRetryConfig } from '../../email/summary-sender.js';
+import type { EmailRetryConfig } from '../../email/receipted-send.js';
 import type { PersonioRetryConfig } from '../../personio/index.js';
 import { createSandboxAdmin, startSandbox, type AdminPersonalityInput, type SandboxAdmin } from '../../sandbox/index.js';
 import { createCredentialsCipher } from '../../security/credentials-cipher.js';

@@ -8,6 +8,7 @@ import { createdWebhookEndpointSchema, problemSchema, syncDetailSchema } from '.
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 import { parseApiJson, startHarness, type Harness } from '../support/harness.js';
 import { compensationsOf, createScenario, expectExactlyOnce, putEntries, startSync, waitForSync, type Scenario } from '../support/payroll-scenario.js';
+import { readUntil } from '../support/eventually.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -26,18 +27,9 @@ async function approvalScenario(employees = 4): Promise<Scenario> {
 
 const syncView = async (s: Scenario, syncId: string) => parseApiJson(syncDetailSchema, await h.api('GET', `/v1/companies/${s.companyId}/payroll-syncs/${syncId}`)).json;
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const awaiting = (s: Scenario, syncId: string, previews = 1) =>
-  until('the sync to await approval', () => syncView(s, syncId), (v) => v.status === 'awaiting_approval' && (v.approval?.previews ?? 0) >= previews);
+  readUntil('the sync to await approval', () => syncView(s, syncId), (v) => v.status === 'awaiting_approval' && (v.approval?.previews ?? 0) >= previews);
 
 /** Every request that writes to Personio (compensations, compensation types). */
 const writes = async () => (await h.admin.listRequests({ method: 'POST' })).filter((r) => !r.path.includes('/auth'));
@@ -63,7 +55,7 @@ describe('four-eyes approval', () => {
     // Nothing written: no compensation, no compensation type (two of the three benefits have none yet).
     expect(await writes()).toEqual([]);
     expect(await compensationsOf(h, s.persons)).toEqual([]);
-    const [request] = await until('the approval mail', () => mailsTo(`hr@${s.companyId}.example`), (m) => m.some((x) => x.headers['x-payroll-sync-approval'] !== undefined));
+    const [request] = await readUntil('the approval mail', () => mailsTo(`hr@${s.companyId}.example`), (m) => m.some((x) => x.headers['x-payroll-sync-approval'] !== undefined));
     expect(request?.subject).toMatch(/ready for approval/i);
 
     // The period's lock holds while it waits.

@@ -224,16 +224,7 @@ export async function waitAtGate(g: Gate): Promise<void> {
   }
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after timeoutMs. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '../support/eventually.js';
 
 /** The workflow's history events of these types, in order. */
 export async function historyEvents(handle: WorkflowHandle, ...types: (keyof typeof temporal.api.enums.v1.EventType)[]) {
